@@ -1,0 +1,80 @@
+//! Operator commands that work on the database directly: `chatd user add`.
+//!
+//! They open the same SQLite file as the server (WAL mode lets them run while it does) and use
+//! the same queries. A running server learns of a new account at its first LOGIN.
+
+use crate::config::Config;
+use crate::jobs::CreateError;
+use crate::proto::valid_name;
+use crate::store::{queries, schema};
+use std::io::{BufRead, IsTerminal, Write};
+
+/// Creates an account with `password`. Names in `auth.admins` are allowed here.
+pub fn add_user(config: &Config, name: &str, password: &str) -> Result<String, String> {
+    if !valid_name(name) {
+        return Err(format!(
+            "{name:?} is not a valid name (a letter, then up to 31 of A-Z a-z 0-9 _ -)"
+        ));
+    }
+    if password.chars().count() < config.auth.min_password_len {
+        return Err(format!(
+            "the password is shorter than {} characters",
+            config.auth.min_password_len
+        ));
+    }
+    if password.len() > 72 {
+        return Err("the password is longer than 72 bytes".into());
+    }
+    let db = schema::open(&config.storage.path, &config.storage.synchronous)?;
+    let hash =
+        bcrypt::hash(password, config.auth.bcrypt_cost).map_err(|e| format!("bcrypt: {e}"))?;
+    let admin = config
+        .auth
+        .admins
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(name));
+    let now = crate::time::Now::read(std::time::Instant::now()).wall_ms;
+    match queries::create_account(&db, name, &hash, admin, now) {
+        Ok(rec) => Ok(rec.name),
+        Err(CreateError::NameTaken) => Err(format!("the name {name} is taken")),
+        Err(CreateError::Storage) => Err("the database refused the account".into()),
+    }
+}
+
+/// Reads the password: the first line of standard input, or asked twice without echo on a
+/// terminal.
+pub fn read_password() -> Result<String, String> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("reading the password: {e}"))?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let first = prompt("Password: ")?;
+    let second = prompt("Again: ")?;
+    if first != second {
+        return Err("the passwords differ".into());
+    }
+    Ok(first)
+}
+
+fn prompt(text: &str) -> Result<String, String> {
+    eprint!("{text}");
+    let _ = std::io::stderr().flush();
+    let stty = |arg: &str| {
+        std::process::Command::new("stty")
+            .arg(arg)
+            .stdin(std::process::Stdio::inherit())
+            .status()
+    };
+    let _ = stty("-echo");
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line);
+    let _ = stty("echo");
+    eprintln!();
+    read.map_err(|e| format!("reading the password: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

@@ -1,0 +1,230 @@
+//! Configuration: the TOML file's structure, its defaults and its validation.
+//!
+//! Every key has a default (so an empty file is a working config) and unknown keys are errors,
+//! so a typo is never silently ignored. `Config::load` reads and checks a file;
+//! `Config::from_toml` does the same for text. config/chatd.toml documents every key.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub storage: StorageConfig,
+    pub auth: AuthConfig,
+    pub limits: Limits,
+}
+
+/// `[server]`: where to listen and what to tell clients.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub listen: String,
+    pub max_clients: usize,
+    pub name: String,
+    pub motd: String,
+    pub help_file: PathBuf,
+}
+
+/// `[storage]`: the SQLite database.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageConfig {
+    pub path: PathBuf,
+    /// `normal` (survives a process crash) or `full` (also survives power loss, slower).
+    pub synchronous: String,
+}
+
+/// `[auth]`: passwords and admins.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    pub bcrypt_cost: u32,
+    pub admins: Vec<String>,
+    pub min_password_len: usize,
+    pub hash_threads: usize,
+}
+
+/// `[limits]`: what one client may do.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_line_bytes: usize,
+    pub history_default: usize,
+    pub history_max: usize,
+    pub flood_burst: u32,
+    pub flood_per_second: u32,
+    pub sendq_bytes: usize,
+    pub ping_interval_secs: u64,
+    pub ping_timeout_secs: u64,
+    pub login_timeout_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerConfig::default(),
+            storage: StorageConfig::default(),
+            auth: AuthConfig::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: "127.0.0.1:6667".into(),
+            max_clients: 10,
+            name: "chatd".into(),
+            motd: "Welcome to chatd. Type HELP for the commands.".into(),
+            help_file: "config/help.txt".into(),
+        }
+    }
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            path: "data/chatd.sqlite3".into(),
+            synchronous: "normal".into(),
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            bcrypt_cost: 12,
+            admins: Vec::new(),
+            min_password_len: 8,
+            hash_threads: 2,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_line_bytes: 512,
+            history_default: 10,
+            history_max: 100,
+            flood_burst: 10,
+            flood_per_second: 5,
+            sendq_bytes: 262_144,
+            ping_interval_secs: 60,
+            ping_timeout_secs: 120,
+            login_timeout_secs: 120,
+        }
+    }
+}
+
+impl Config {
+    /// Reads and checks the file at `path`. The error names the file and says what is wrong.
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        Config::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Parses and checks TOML text.
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// The listen address, parsed.
+    pub fn listen_addr(&self) -> Result<SocketAddr, String> {
+        self.server
+            .listen
+            .parse()
+            .map_err(|_| format!("server.listen: not an address: {:?}", self.server.listen))
+    }
+
+    fn check(&self) -> Result<(), String> {
+        self.listen_addr()?;
+        let l = &self.limits;
+        let rules: [(bool, &str); 10] = [
+            (
+                self.server.max_clients >= 1,
+                "server.max_clients must be at least 1",
+            ),
+            (
+                (4..=31).contains(&self.auth.bcrypt_cost),
+                "auth.bcrypt_cost must be 4 to 31",
+            ),
+            (
+                self.auth.hash_threads >= 1,
+                "auth.hash_threads must be at least 1",
+            ),
+            (
+                l.max_line_bytes >= 64,
+                "limits.max_line_bytes must be at least 64",
+            ),
+            (l.history_max >= 1, "limits.history_max must be at least 1"),
+            (
+                l.history_default <= l.history_max,
+                "limits.history_default must not exceed limits.history_max",
+            ),
+            (
+                l.flood_burst >= 1 && l.flood_per_second >= 1,
+                "limits.flood_burst and limits.flood_per_second must be at least 1",
+            ),
+            (
+                l.sendq_bytes >= 4096,
+                "limits.sendq_bytes must be at least 4096",
+            ),
+            (
+                l.ping_interval_secs >= 1 && l.ping_timeout_secs >= 1 && l.login_timeout_secs >= 1,
+                "limits.*_secs must be at least 1",
+            ),
+            (
+                matches!(self.storage.synchronous.as_str(), "normal" | "full"),
+                "storage.synchronous must be \"normal\" or \"full\"",
+            ),
+        ];
+        match rules.iter().find(|(ok, _)| !ok) {
+            Some((_, why)) => Err(why.to_string()),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_the_defaults() {
+        assert_eq!(Config::from_toml("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn shipped_config_loads_and_matches_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/chatd.toml");
+        let config = Config::load(&path).unwrap();
+        let mut expected = Config::default();
+        expected.auth.admins = config.auth.admins.clone();
+        assert_eq!(
+            config, expected,
+            "config/chatd.toml must document the defaults"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let err = Config::from_toml("[limits]\nmax_line_byte = 5\n").unwrap_err();
+        assert!(err.contains("max_line_byte"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        assert!(Config::from_toml("[server]\nlisten = \"nowhere\"\n").is_err());
+        assert!(Config::from_toml("[auth]\nbcrypt_cost = 2\n").is_err());
+        assert!(Config::from_toml("[limits]\nhistory_default = 500\n").is_err());
+    }
+}

@@ -1,0 +1,254 @@
+//! Accounts and sessions: REGISTER, LOGIN, LOGOUT, QUIT, and going online and offline.
+//!
+//! REGISTER: checks here, then a bcrypt hash (`AuthJob::Hash`), then the insert
+//! (`StoreJob::CreateAccount`, the database decides if the name is free), then the login.
+//! LOGIN: the account is looked up in the database (`StoreJob::FindAccount`, which also finds
+//! accounts made by `chatd user add` while the server runs), then the password is verified
+//! (`AuthJob::Verify`, against a dummy hash for an unknown name). The session waits meanwhile.
+
+use super::state::Pending;
+use super::{Core, render};
+use crate::jobs::{AccountRecord, AuthJob, ConnId, CreateError, StoreJob};
+use crate::proto::{Code, key, valid_name};
+
+impl Core {
+    /// # Format
+    /// `REGISTER <name> <password> <confirm>` → `OK REGISTER <name>`, logged in.
+    pub(super) fn register(&mut self, conn: ConnId, name: &str, password: String, confirm: &str) {
+        if let Err((code, text)) = self.check_registration(conn, name, &password, confirm) {
+            return self.fail(conn, "REGISTER", code, text);
+        }
+        self.start_pending(conn, Pending::Register);
+        let cost = self.settings.bcrypt_cost;
+        let job = AuthJob::Hash {
+            conn,
+            name: name.to_owned(),
+            password,
+            cost,
+        };
+        self.out.push_back(super::Output::Auth(job));
+    }
+
+    fn check_registration(
+        &self,
+        conn: ConnId,
+        name: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Result<(), (Code, &'static str)> {
+        let min = self.settings.min_password_len;
+        if self.account_of(conn).is_some() {
+            Err((Code::AlreadyLoggedIn, "log out first"))
+        } else if !valid_name(name) {
+            Err((
+                Code::BadName,
+                "a name is a letter then up to 31 of A-Z a-z 0-9 _ -",
+            ))
+        } else if self.settings.admins.contains(&key(name)) {
+            Err((Code::NotAllowed, "that name is reserved"))
+        } else if self.world.account_by_name(name).is_some() {
+            Err((Code::NameTaken, "that name is taken"))
+        } else if password != confirm {
+            Err((
+                Code::PasswordMismatch,
+                "the password and its confirmation differ",
+            ))
+        } else if password.chars().count() < min {
+            Err((Code::WeakPassword, "the password is too short"))
+        } else if password.len() > 72 {
+            Err((
+                Code::PasswordTooLong,
+                "the password is longer than 72 bytes",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(super) fn hashed(&mut self, conn: ConnId, name: String, hash: Option<String>) {
+        if !self.sessions.contains_key(&conn) {
+            return;
+        }
+        let Some(hash) = hash else {
+            self.finish_pending(conn);
+            return self.fail(
+                conn,
+                "REGISTER",
+                Code::Unavailable,
+                "could not hash the password; try again",
+            );
+        };
+        let admin = self.settings.admins.contains(&key(&name));
+        let at_ms = self.now.wall_ms;
+        self.store(StoreJob::CreateAccount {
+            conn,
+            name,
+            hash,
+            admin,
+            at_ms,
+        });
+    }
+
+    pub(super) fn account_created(
+        &mut self,
+        conn: ConnId,
+        result: Result<AccountRecord, CreateError>,
+    ) {
+        if self.finish_pending(conn).is_none() {
+            return;
+        }
+        match result {
+            Ok(rec) => {
+                self.attach(conn, rec.id, &rec.name);
+                self.ok(conn, "REGISTER", &[&rec.name]);
+            }
+            Err(CreateError::NameTaken) => {
+                self.fail(conn, "REGISTER", Code::NameTaken, "that name is taken")
+            }
+            Err(CreateError::Storage) => self.fail(
+                conn,
+                "REGISTER",
+                Code::Unavailable,
+                "storage failed; try again",
+            ),
+        }
+    }
+
+    /// # Format
+    /// `LOGIN <name> <password>` → `OK LOGIN <name>` (the name as registered).
+    pub(super) fn login(&mut self, conn: ConnId, name: &str, password: String) {
+        if self.account_of(conn).is_some() {
+            return self.fail(conn, "LOGIN", Code::AlreadyLoggedIn, "log out first");
+        }
+        if !valid_name(name) {
+            return self.fail(
+                conn,
+                "LOGIN",
+                Code::BadCredentials,
+                "wrong name or password",
+            );
+        }
+        self.start_pending(
+            conn,
+            Pending::Login {
+                name: name.to_owned(),
+                password,
+            },
+        );
+        self.store(StoreJob::FindAccount {
+            conn,
+            name: name.to_owned(),
+        });
+    }
+
+    pub(super) fn account_found(&mut self, conn: ConnId, account: Option<AccountRecord>) {
+        let password = match self
+            .sessions
+            .get_mut(&conn)
+            .and_then(|s| s.pending.as_mut())
+        {
+            Some(Pending::Login { password, .. }) => std::mem::take(password),
+            _ => return,
+        };
+        let cost = self.settings.bcrypt_cost;
+        self.out.push_back(super::Output::Auth(AuthJob::Verify {
+            conn,
+            account,
+            password,
+            cost,
+        }));
+    }
+
+    pub(super) fn verified(&mut self, conn: ConnId, account: Option<AccountRecord>) {
+        let Some(Pending::Login { name, .. }) = self.finish_pending(conn) else {
+            return;
+        };
+        let ip = self.sessions[&conn].ip;
+        let Some(rec) = account else {
+            log::info!("failed login for {name} from {ip}");
+            return self.fail(
+                conn,
+                "LOGIN",
+                Code::BadCredentials,
+                "wrong name or password",
+            );
+        };
+        if let Some(reason) = self.bans.account_ban(rec.id, self.now.wall_ms) {
+            let text = format!("this account is banned: {reason}");
+            return self.fail(conn, "LOGIN", Code::Banned, &text);
+        }
+        self.attach(conn, rec.id, &rec.name);
+        self.ok(conn, "LOGIN", &[&rec.name]);
+    }
+
+    /// # Format
+    /// `LOGOUT` → `OK LOGOUT`; the connection stays.
+    pub(super) fn logout(&mut self, conn: ConnId) {
+        self.detach(conn, None, true);
+        let deadline = self.now.mono_ms + self.settings.limits.login_timeout_secs * 1000;
+        if let Some(s) = self.sessions.get_mut(&conn) {
+            s.login_deadline_ms = Some(deadline);
+        }
+        self.ok(conn, "LOGOUT", &[]);
+    }
+
+    /// # Format
+    /// `QUIT [:reason]` → `BYE :<reason>`, then the server closes.
+    pub(super) fn quit(&mut self, conn: ConnId, reason: Option<String>) {
+        self.close(conn, reason.as_deref().unwrap_or("quit"), true);
+    }
+
+    /// Logs the session in to `account`; ONLINE goes out if it is the account's first session.
+    fn attach(&mut self, conn: ConnId, account: i64, name: &str) {
+        let Some(s) = self.sessions.get_mut(&conn) else {
+            return;
+        };
+        s.account = Some(account);
+        s.login_deadline_ms = None;
+        let ip = s.ip.to_string();
+        log::info!("login {name} from {ip}");
+        self.world.add_account(account, name);
+        let a = self.world.accounts.get_mut(&account).expect("added above");
+        a.sessions.push(conn);
+        if a.sessions.len() == 1 {
+            let others = self.logged_in_sessions();
+            self.fan_out(others, &render::online(name), Some(conn));
+        }
+        self.store(StoreJob::TouchAccount {
+            id: account,
+            ip,
+            at_ms: self.now.wall_ms,
+        });
+    }
+
+    /// Logs the session out; OFFLINE goes out (if `notify`) when it was the account's last one.
+    pub(super) fn detach(&mut self, conn: ConnId, reason: Option<&str>, notify: bool) {
+        let Some(account) = self.sessions.get_mut(&conn).and_then(|s| s.account.take()) else {
+            return;
+        };
+        let ip = self.sessions[&conn].ip.to_string();
+        let Some(a) = self.world.accounts.get_mut(&account) else {
+            return;
+        };
+        a.sessions.retain(|c| *c != conn);
+        if a.sessions.is_empty() && notify {
+            let line = render::offline(&a.name, reason);
+            let others = self.logged_in_sessions();
+            self.fan_out(others, &line, Some(conn));
+        }
+        self.store(StoreJob::TouchAccount {
+            id: account,
+            ip,
+            at_ms: self.now.wall_ms,
+        });
+    }
+
+    /// Every logged-in session.
+    pub(super) fn logged_in_sessions(&self) -> Vec<ConnId> {
+        self.sessions
+            .iter()
+            .filter(|(_, s)| s.account.is_some())
+            .map(|(c, _)| *c)
+            .collect()
+    }
+}

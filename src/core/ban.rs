@@ -1,0 +1,312 @@
+//! Bans: BAN, UNBAN, BANS, and the checks at connect and login.
+//!
+//! A target is a name if it could be one (a letter, then letters, digits, `_`, `-`), else an
+//! address or CIDR block, IPv4 or IPv6 (so `BAN ::1` and `BAN 10.0.0.0/8` work). Bans expire on
+//! time; an expired ban is ignored and dropped from the list the next time the list is read.
+
+use super::{Core, render};
+use crate::jobs::{BanRow, ConnId, StoreJob};
+use crate::proto::{Code, valid_name};
+use std::net::IpAddr;
+
+/// An address block: `addr/prefix` with host bits zero. IPv4-mapped IPv6 is matched as IPv4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Net {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl Net {
+    /// Parses `1.2.3.4`, `1.2.0.0/16`, `::1`, `2001:db8::/32`.
+    pub fn parse(s: &str) -> Option<Net> {
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) if !p.starts_with('+') => {
+                (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?))
+            }
+            Some(_) => return None,
+            None => (s.parse::<IpAddr>().ok()?, None),
+        };
+        let addr = canonical(addr);
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then(|| Net {
+            addr: mask(addr, prefix),
+            prefix,
+        })
+    }
+
+    /// True if `ip` is inside the block.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        ip.is_ipv4() == self.addr.is_ipv4() && mask(ip, self.prefix) == self.addr
+    }
+}
+
+impl std::fmt::Display for Net {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let full = if self.addr.is_ipv4() { 32 } else { 128 };
+        if self.prefix == full {
+            write!(f, "{}", self.addr)
+        } else {
+            write!(f, "{}/{}", self.addr, self.prefix)
+        }
+    }
+}
+
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+fn mask(ip: IpAddr, prefix: u8) -> IpAddr {
+    match ip {
+        IpAddr::V4(a) => {
+            let m = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+            IpAddr::V4((u32::from(a) & m).into())
+        }
+        IpAddr::V6(a) => {
+            let m = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+            IpAddr::V6((u128::from(a) & m).into())
+        }
+    }
+}
+
+/// The ban list.
+#[derive(Debug, Default)]
+pub struct Bans {
+    list: Vec<(BanRow, Option<Net>)>,
+    next_id: i64,
+}
+
+impl Bans {
+    pub fn new(rows: Vec<BanRow>, max_id: i64) -> Bans {
+        let list = rows
+            .into_iter()
+            .map(|r| (r.net.as_deref().and_then(Net::parse), r))
+            .map(|(n, r)| (r, n))
+            .collect();
+        Bans {
+            list,
+            next_id: max_id + 1,
+        }
+    }
+
+    fn live(&self, now_ms: i64) -> impl Iterator<Item = &(BanRow, Option<Net>)> {
+        self.list
+            .iter()
+            .filter(move |(r, _)| r.expires_ms.is_none_or(|e| e > now_ms))
+    }
+
+    /// The reason of a live ban covering `ip`.
+    pub fn address_ban(&self, ip: IpAddr, now_ms: i64) -> Option<&str> {
+        self.live(now_ms)
+            .find(|(_, n)| n.is_some_and(|n| n.contains(ip)))
+            .map(|(r, _)| r.reason.as_str())
+    }
+
+    /// The reason of a live ban on the account.
+    pub fn account_ban(&self, account: i64, now_ms: i64) -> Option<&str> {
+        self.live(now_ms)
+            .find(|(r, _)| r.account == Some(account))
+            .map(|(r, _)| r.reason.as_str())
+    }
+
+    /// Removes the ban with this account or net; its id if there was one.
+    fn remove(&mut self, account: Option<i64>, net: Option<Net>, now_ms: i64) -> Option<i64> {
+        let live = |r: &BanRow| r.expires_ms.is_none_or(|e| e > now_ms);
+        let i = self
+            .list
+            .iter()
+            .position(|(r, n)| live(r) && r.account == account && *n == net)?;
+        Some(self.list.remove(i).0.id)
+    }
+}
+
+/// What a BAN or UNBAN names.
+enum Target {
+    Account(i64, String),
+    Net(Net),
+}
+
+impl Core {
+    fn ban_target(&mut self, conn: ConnId, verb: &str, target: &str) -> Option<Target> {
+        let found = if valid_name(target) {
+            self.world
+                .account_by_name(target)
+                .map(|a| Target::Account(a.id, a.name.clone()))
+        } else {
+            Net::parse(target).map(Target::Net)
+        };
+        if found.is_none() {
+            self.fail_on(
+                conn,
+                verb,
+                Code::BadTarget,
+                target,
+                "not a known name, an address or a CIDR block",
+            );
+        }
+        found
+    }
+
+    fn require_admin(&mut self, conn: ConnId, me: i64, verb: &str) -> bool {
+        let admin = self.is_admin(me);
+        if !admin {
+            self.fail(conn, verb, Code::NotAllowed, "only admins may do that");
+        }
+        admin
+    }
+
+    /// # Format
+    /// `BAN <name or IP or CIDR> [duration] [:reason]` (admin) → `OK BAN <target>`; the
+    /// target's sessions get `BYE` and are closed.
+    pub(super) fn ban(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        target: &str,
+        secs: Option<u64>,
+        reason: Option<String>,
+    ) {
+        if !self.require_admin(conn, me, "BAN") {
+            return;
+        }
+        let Some(t) = self.ban_target(conn, "BAN", target) else {
+            return;
+        };
+        if let Target::Account(id, _) = t
+            && self.is_admin(id)
+        {
+            return self.fail_on(
+                conn,
+                "BAN",
+                Code::NotAllowed,
+                target,
+                "admins cannot be banned",
+            );
+        }
+        let now = self.now.wall_ms;
+        let (account, net, shown) = match &t {
+            Target::Account(id, name) => (Some(*id), None, name.clone()),
+            Target::Net(n) => (None, Some(*n), n.to_string()),
+        };
+        if let Some(old) = self.bans.remove(account, net, now) {
+            self.store(StoreJob::RemoveBan { id: old });
+        }
+        let expires_ms =
+            secs.map(|s| now.saturating_add(s.saturating_mul(1000).min(i64::MAX as u64) as i64));
+        let by = self.world.name_of(me).to_owned();
+        let reason = reason.unwrap_or_else(|| "banned".into());
+        let row = BanRow {
+            id: self.bans.next_id,
+            account,
+            net: net.map(|n| n.to_string()),
+            by,
+            created_ms: now,
+            expires_ms,
+            reason,
+        };
+        self.bans.next_id += 1;
+        self.store(StoreJob::AddBan(row.clone()));
+        log::info!("ban {shown} by {} ({})", row.by, row.reason);
+        let bye = format!("banned: {}", row.reason);
+        self.bans.list.push((row, net));
+        self.close_banned(account, net, &bye);
+        self.ok(conn, "BAN", &[&shown]);
+    }
+
+    /// Closes the sessions a new ban covers. Admins' sessions are spared by address bans.
+    fn close_banned(&mut self, account: Option<i64>, net: Option<Net>, bye: &str) {
+        let hit: Vec<ConnId> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| match (account, net) {
+                (Some(a), _) => s.account == Some(a),
+                (_, Some(n)) => n.contains(s.ip) && !s.account.is_some_and(|a| self.is_admin(a)),
+                _ => false,
+            })
+            .map(|(c, _)| *c)
+            .collect();
+        for conn in hit {
+            self.close(conn, bye, true);
+        }
+    }
+
+    /// # Format
+    /// `UNBAN <name or IP or CIDR>` (admin) → `OK UNBAN <target>`, or NOT_BANNED.
+    pub(super) fn unban(&mut self, conn: ConnId, me: i64, target: &str) {
+        if !self.require_admin(conn, me, "UNBAN") {
+            return;
+        }
+        let Some(t) = self.ban_target(conn, "UNBAN", target) else {
+            return;
+        };
+        let (account, net, shown) = match t {
+            Target::Account(id, name) => (Some(id), None, name),
+            Target::Net(n) => (None, Some(n), n.to_string()),
+        };
+        match self.bans.remove(account, net, self.now.wall_ms) {
+            Some(id) => {
+                self.store(StoreJob::RemoveBan { id });
+                log::info!("unban {shown} by {}", self.world.name_of(me));
+                self.ok(conn, "UNBAN", &[&shown]);
+            }
+            None => self.fail_on(conn, "UNBAN", Code::NotBanned, &shown, "that is not banned"),
+        }
+    }
+
+    /// # Format
+    /// `BANS` (admin) → `BANNED <target> <by> <expires or never> :<reason>` lines, `OK BANS <count>`.
+    pub(super) fn list_bans(&mut self, conn: ConnId, me: i64) {
+        if !self.require_admin(conn, me, "BANS") {
+            return;
+        }
+        let now = self.now.wall_ms;
+        self.bans
+            .list
+            .retain(|(r, _)| r.expires_ms.is_none_or(|e| e > now));
+        let lines: Vec<_> = self
+            .bans
+            .list
+            .iter()
+            .map(|(r, n)| {
+                let target = n.map_or_else(
+                    || self.world.name_of(r.account.unwrap_or(0)).to_owned(),
+                    |n| n.to_string(),
+                );
+                render::banned(&target, &r.by, r.expires_ms, &r.reason)
+            })
+            .collect();
+        let count = lines.len().to_string();
+        self.reply(conn, lines, "BANS", &[&count]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Net;
+
+    #[test]
+    fn nets_parse_mask_and_match() {
+        let n = Net::parse("10.1.2.3/8").unwrap();
+        assert_eq!(n.to_string(), "10.0.0.0/8");
+        assert!(n.contains("10.200.0.1".parse().unwrap()));
+        assert!(!n.contains("11.0.0.1".parse().unwrap()));
+        assert!(n.contains("::ffff:10.0.0.9".parse().unwrap()));
+        let one = Net::parse("::1").unwrap();
+        assert_eq!(one.to_string(), "::1");
+        assert!(one.contains("::1".parse().unwrap()));
+        assert!(!one.contains("127.0.0.1".parse().unwrap()));
+        assert!(
+            Net::parse("2001:db8::/32")
+                .unwrap()
+                .contains("2001:db8:ffff::1".parse().unwrap())
+        );
+        assert_eq!(Net::parse("0.0.0.0/0").unwrap().to_string(), "0.0.0.0/0");
+        assert!(Net::parse("1.2.3.4/33").is_none());
+        assert!(Net::parse("bob").is_none());
+        assert!(Net::parse("1.2.3").is_none());
+    }
+}

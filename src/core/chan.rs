@@ -1,0 +1,266 @@
+//! Channels: JOIN, PART, MSG, KICK, NAMES, LIST, WHO.
+//!
+//! Membership belongs to the account, so it survives logout and restarts. Events caused by a
+//! command go to every session they concern except the one that sent the command, which gets
+//! the OK instead.
+
+use super::{Core, render};
+use crate::jobs::{ConnId, MessageRow, MessageTarget, StoreJob};
+use crate::proto::{Code, render::MessageView};
+use std::rc::Rc;
+
+impl Core {
+    /// The channel's id, or a FAIL sent for `verb` and `None`.
+    fn channel_id(&mut self, conn: ConnId, verb: &str, channel: &str) -> Option<i64> {
+        let id = self.world.channel_by_name(channel).map(|c| c.id);
+        if id.is_none() {
+            self.fail_on(conn, verb, Code::NoSuchChannel, channel, "no such channel");
+        }
+        id
+    }
+
+    /// The channel's id if `me` is a member, or a FAIL sent for `verb` and `None`.
+    pub(super) fn member_channel(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        verb: &str,
+        channel: &str,
+    ) -> Option<i64> {
+        let id = self.channel_id(conn, verb, channel)?;
+        if self.world.channels[&id].members.contains(&me) {
+            return Some(id);
+        }
+        let name = self.world.channels[&id].name.clone();
+        self.fail_on(
+            conn,
+            verb,
+            Code::NotInChannel,
+            &name,
+            "you are not in that channel",
+        );
+        None
+    }
+
+    /// # Format
+    /// `JOIN <#channel>` → `HIST` lines (the latest messages), then `OK JOIN <#channel>`.
+    /// Creates the channel, owned by the joiner, if it does not exist.
+    pub(super) fn join(&mut self, conn: ConnId, me: i64, channel: &str) {
+        let id = match self.world.channel_by_name(channel) {
+            Some(c) => c.id,
+            None => self.create_channel(me, channel),
+        };
+        if self.world.join(me, id) {
+            let at_ms = self.now.wall_ms;
+            self.store(StoreJob::AddMember {
+                account: me,
+                channel: id,
+                at_ms,
+            });
+            let line = render::join(&self.world.channels[&id].name, self.world.name_of(me));
+            let to = self.world.member_sessions(id).collect();
+            self.fan_out(to, &line, Some(conn));
+        }
+        let c = &self.world.channels[&id];
+        let lines: Vec<_> = c
+            .recent
+            .iter()
+            .map(|m| {
+                let sender = self.world.name_of(m.sender);
+                MessageView {
+                    id: m.id,
+                    time_ms: m.time_ms,
+                    sender,
+                    target: &c.name,
+                    text: &m.text,
+                }
+                .hist()
+            })
+            .collect();
+        let name = c.name.clone();
+        self.reply(conn, lines, "JOIN", &[&name]);
+    }
+
+    fn create_channel(&mut self, owner: i64, name: &str) -> i64 {
+        let id = self.next_channel_id;
+        self.next_channel_id += 1;
+        self.world.add_channel(id, name, owner);
+        let at_ms = self.now.wall_ms;
+        self.store(StoreJob::CreateChannel {
+            id,
+            name: name.to_owned(),
+            owner,
+            at_ms,
+        });
+        id
+    }
+
+    /// # Format
+    /// `PART <#channel> [:reason]` → `OK PART <#channel>`; members get `PART <#channel> <name>`.
+    pub(super) fn part(&mut self, conn: ConnId, me: i64, channel: &str, reason: Option<String>) {
+        let Some(id) = self.member_channel(conn, me, "PART", channel) else {
+            return;
+        };
+        let name = self.world.channels[&id].name.clone();
+        let line = render::part(&name, self.world.name_of(me), reason.as_deref());
+        let to = self.world.member_sessions(id).collect();
+        self.fan_out(to, &line, Some(conn));
+        self.world.leave(me, id);
+        self.store(StoreJob::RemoveMember {
+            account: me,
+            channel: id,
+        });
+        self.ok(conn, "PART", &[&name]);
+    }
+
+    /// # Format
+    /// `MSG <#channel> <text>` → `OK MSG <#channel> <id> <time>`; every member's sessions but
+    /// the sender's get `MSG <#channel> <sender> <id> <time> :<text>`.
+    pub(super) fn msg(&mut self, conn: ConnId, me: i64, channel: &str, text: String) {
+        let Some(id) = self.member_channel(conn, me, "MSG", channel) else {
+            return;
+        };
+        let (msg_id, time_ms) = self.next_message();
+        let c = &self.world.channels[&id];
+        let sender = self.world.name_of(me);
+        let view = MessageView {
+            id: msg_id,
+            time_ms,
+            sender,
+            target: &c.name,
+            text: &text,
+        };
+        let line = view.event();
+        let name = c.name.clone();
+        let to = self.world.member_sessions(id).collect();
+        self.fan_out(to, &line, Some(conn));
+        let keep = self.settings.limits.history_default;
+        self.world
+            .remember(id, msg_id, time_ms, me, Rc::from(text.as_str()), keep);
+        let target = MessageTarget::Channel(id);
+        self.store(StoreJob::InsertMessage(MessageRow {
+            id: msg_id,
+            time_ms,
+            sender: me,
+            target,
+            text,
+        }));
+        self.send(conn, render::ok_sent("MSG", &name, msg_id, time_ms));
+    }
+
+    /// A new message id and time stamp.
+    pub(super) fn next_message(&mut self) -> (u64, i64) {
+        let id = self.next_message_id;
+        self.next_message_id += 1;
+        (id, self.now.wall_ms)
+    }
+
+    /// # Format
+    /// `KICK <#channel> <name> [:reason]` (owner or admin) → `OK KICK <#channel> <name>`;
+    /// members, the kicked one included, get `KICK <#channel> <name> <by> [:reason]`.
+    pub(super) fn kick(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        channel: &str,
+        name: &str,
+        reason: Option<String>,
+    ) {
+        let Some(id) = self.channel_id(conn, "KICK", channel) else {
+            return;
+        };
+        if self.world.channels[&id].owner != me && !self.is_admin(me) {
+            return self.fail_on(
+                conn,
+                "KICK",
+                Code::NotAllowed,
+                channel,
+                "only the channel's owner or an admin may kick",
+            );
+        }
+        let Some(target) = self.world.account_by_name(name).map(|a| a.id) else {
+            return self.fail_on(conn, "KICK", Code::NoSuchUser, name, "no such user");
+        };
+        let c = &self.world.channels[&id];
+        let (chan, target_name) = (c.name.clone(), self.world.name_of(target).to_owned());
+        if !c.members.contains(&target) {
+            return self.fail_on(
+                conn,
+                "KICK",
+                Code::NotInChannel,
+                &target_name,
+                "they are not in that channel",
+            );
+        }
+        let line = render::kick(
+            &chan,
+            &target_name,
+            self.world.name_of(me),
+            reason.as_deref(),
+        );
+        let to = self.world.member_sessions(id).collect();
+        self.fan_out(to, &line, Some(conn));
+        self.world.leave(target, id);
+        self.store(StoreJob::RemoveMember {
+            account: target,
+            channel: id,
+        });
+        log::info!(
+            "kick {target_name} from {chan} by {}",
+            self.world.name_of(me)
+        );
+        self.ok(conn, "KICK", &[&chan, &target_name]);
+    }
+
+    /// # Format
+    /// `NAMES <#channel>` → `NAME <#channel> <name> <status>` lines, `OK NAMES <#channel> <count>`.
+    pub(super) fn names(&mut self, conn: ConnId, channel: &str) {
+        let Some(id) = self.channel_id(conn, "NAMES", channel) else {
+            return;
+        };
+        let c = &self.world.channels[&id];
+        let mut members: Vec<(&str, &str)> = c
+            .members
+            .iter()
+            .map(|m| (self.world.name_of(*m), self.world.presence(*m)))
+            .collect();
+        members.sort_by_key(|(n, _)| n.to_ascii_lowercase());
+        let lines: Vec<_> = members
+            .iter()
+            .map(|(n, p)| render::name(&c.name, n, p))
+            .collect();
+        let (name, count) = (c.name.clone(), lines.len().to_string());
+        self.reply(conn, lines, "NAMES", &[&name, &count]);
+    }
+
+    /// # Format
+    /// `WHO` → `USER <name> <status>` for each user online, then `OK WHO <count>`.
+    pub(super) fn who(&mut self, conn: ConnId) {
+        let mut online: Vec<&str> = self
+            .world
+            .accounts
+            .values()
+            .filter(|a| !a.sessions.is_empty())
+            .map(|a| a.name.as_str())
+            .collect();
+        online.sort_by_key(|n| n.to_ascii_lowercase());
+        let lines: Vec<_> = online.iter().map(|n| render::user(n, "online")).collect();
+        let count = lines.len().to_string();
+        self.reply(conn, lines, "WHO", &[&count]);
+    }
+
+    /// # Format
+    /// `LIST` → `CHANNEL <#channel> <members>` lines, then `OK LIST <count>`.
+    pub(super) fn list(&mut self, conn: ConnId) {
+        let mut chans: Vec<(&str, usize)> = self
+            .world
+            .channels
+            .values()
+            .map(|c| (c.name.as_str(), c.members.len()))
+            .collect();
+        chans.sort_by_key(|(n, _)| n.to_ascii_lowercase());
+        let lines: Vec<_> = chans.iter().map(|(n, m)| render::channel(n, *m)).collect();
+        let count = lines.len().to_string();
+        self.reply(conn, lines, "LIST", &[&count]);
+    }
+}

@@ -1,0 +1,90 @@
+//! HELP: the manual from config/help.txt.
+//!
+//! The file is plain text. Lines before the first `== VERB` heading are the overview that
+//! `HELP` shows; each `== VERB` section is what `HELP verb` shows. Lines starting with `#` are
+//! comments.
+
+use super::Core;
+use crate::jobs::ConnId;
+use crate::proto::{Code, render};
+use std::collections::BTreeMap;
+
+/// The parsed manual.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Help {
+    overview: Vec<String>,
+    topics: BTreeMap<String, Vec<String>>,
+}
+
+impl Help {
+    /// Parses the manual's text.
+    pub fn parse(text: &str) -> Help {
+        let mut help = Help::default();
+        let mut current: Option<String> = None;
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(verb) = line.strip_prefix("== ") {
+                let verb = verb.trim().to_ascii_uppercase();
+                help.topics.entry(verb.clone()).or_default();
+                current = Some(verb);
+                continue;
+            }
+            let lines = match &current {
+                Some(v) => help.topics.get_mut(v).expect("section exists"),
+                None => &mut help.overview,
+            };
+            lines.push(line.to_owned());
+        }
+        for lines in std::iter::once(&mut help.overview).chain(help.topics.values_mut()) {
+            while lines.last().is_some_and(|l| l.trim().is_empty()) {
+                lines.pop();
+            }
+        }
+        help
+    }
+
+    /// The lines for a topic (`None`: the overview), if there is such a topic.
+    pub fn lines(&self, topic: Option<&str>) -> Option<&[String]> {
+        match topic {
+            None => Some(&self.overview),
+            Some(t) => self.topics.get(&t.to_ascii_uppercase()).map(Vec::as_slice),
+        }
+    }
+
+    /// The verbs that have a section.
+    pub fn topics(&self) -> impl Iterator<Item = &str> {
+        self.topics.keys().map(String::as_str)
+    }
+}
+
+impl Core {
+    /// # Format
+    /// `HELP [verb]` → `HELP :<line>` lines, then `OK HELP`.
+    pub(super) fn help(&mut self, conn: ConnId, topic: Option<String>) {
+        let Some(lines) = self.settings.help.lines(topic.as_deref()) else {
+            let shown = topic.unwrap_or_default().to_ascii_uppercase();
+            return self.fail_on(
+                conn,
+                "HELP",
+                Code::UnknownCommand,
+                &shown,
+                "no help on that; HELP lists the commands",
+            );
+        };
+        let lines = lines.iter().map(|l| render::help(l)).collect();
+        self.reply(conn, lines, "HELP", &[]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Help;
+
+    #[test]
+    fn sections_by_verb() {
+        let h = Help::parse("# comment\nintro\n\n== PING\nPING [token]\n\n== join\nJOIN <#c>\n");
+        assert_eq!(h.lines(None).unwrap(), ["intro"]);
+        assert_eq!(h.lines(Some("ping")).unwrap(), ["PING [token]"]);
+        assert_eq!(h.lines(Some("JOIN")).unwrap(), ["JOIN <#c>"]);
+        assert!(h.lines(Some("nope")).is_none());
+    }
+}

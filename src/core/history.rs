@@ -1,0 +1,123 @@
+//! Private messages and history: PRIVMSG, HISTORY.
+//!
+//! A private message is kept whether or not its recipient is online; they read it with
+//! `HISTORY <name>`. HISTORY asks the writer thread, which answers after everything queued
+//! before it, so a client always sees its own accepted messages.
+
+use super::state::Pending;
+use super::{Core, render};
+use crate::jobs::{ConnId, HistoryQuery, HistoryRow, MessageRow, MessageTarget, StoreJob};
+use crate::proto::{Code, render::Line, render::MessageView};
+
+impl Core {
+    /// # Format
+    /// `PRIVMSG <name> <text>` → `OK PRIVMSG <name> <id> <time>`; the recipient's sessions and
+    /// the sender's other sessions get `PRIVMSG <sender> <recipient> <id> <time> :<text>`.
+    pub(super) fn privmsg(&mut self, conn: ConnId, me: i64, target: &str, text: String) {
+        let Some(to) = self.world.account_by_name(target).map(|a| a.id) else {
+            return self.fail_on(conn, "PRIVMSG", Code::NoSuchUser, target, "no such user");
+        };
+        let (id, time_ms) = self.next_message();
+        let (sender, recipient) = (self.world.name_of(me), self.world.name_of(to));
+        let line = MessageView {
+            id,
+            time_ms,
+            sender,
+            target: recipient,
+            text: &text,
+        }
+        .event();
+        let recipient = recipient.to_owned();
+        let mut sessions: Vec<ConnId> = self.world.sessions_of(to).collect();
+        if to != me {
+            sessions.extend(self.world.sessions_of(me));
+        }
+        self.fan_out(sessions, &line, Some(conn));
+        let row = MessageRow {
+            id,
+            time_ms,
+            sender: me,
+            target: MessageTarget::Account(to),
+            text,
+        };
+        self.store(StoreJob::InsertMessage(row));
+        self.send(conn, render::ok_sent("PRIVMSG", &recipient, id, time_ms));
+    }
+
+    /// # Format
+    /// `HISTORY <#channel or name> [limit] [before-id]` → `HIST` lines oldest first, then
+    /// `OK HISTORY <target> <count>`. The limit is capped at `limits.history_max`.
+    pub(super) fn history(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        target: String,
+        limit: Option<usize>,
+        before: Option<u64>,
+    ) {
+        let (target, shown) = if target.starts_with('#') {
+            let Some(id) = self.member_channel(conn, me, "HISTORY", &target) else {
+                return;
+            };
+            (
+                MessageTarget::Channel(id),
+                self.world.channels[&id].name.clone(),
+            )
+        } else {
+            let Some(a) = self.world.account_by_name(&target) else {
+                return self.fail_on(conn, "HISTORY", Code::NoSuchUser, &target, "no such user");
+            };
+            (MessageTarget::Account(a.id), a.name.clone())
+        };
+        let limits = &self.settings.limits;
+        let limit = limit
+            .unwrap_or(limits.history_default)
+            .min(limits.history_max);
+        self.start_pending(conn, Pending::History { target: shown });
+        self.store(StoreJob::History {
+            conn,
+            query: HistoryQuery {
+                target,
+                me,
+                before,
+                limit,
+            },
+        });
+    }
+
+    pub(super) fn history_done(&mut self, conn: ConnId, rows: Option<Vec<HistoryRow>>) {
+        let Some(Pending::History { target }) = self.finish_pending(conn) else {
+            return;
+        };
+        let Some(rows) = rows else {
+            return self.fail_on(
+                conn,
+                "HISTORY",
+                Code::Unavailable,
+                &target,
+                "history is unavailable; try again",
+            );
+        };
+        let lines: Vec<Line> = rows.iter().map(|r| self.hist_line(r)).collect();
+        let count = lines.len().to_string();
+        self.reply(conn, lines, "HISTORY", &[&target, &count]);
+    }
+
+    fn hist_line(&self, r: &HistoryRow) -> Line {
+        let channel = r.channel.map(|c| {
+            self.world
+                .channels
+                .get(&c)
+                .map_or("#?", |c| c.name.as_str())
+        });
+        let target = channel.or(r.recipient.as_deref()).unwrap_or("?");
+        MessageView {
+            id: r.id,
+            time_ms: r.time_ms,
+            sender: &r.sender,
+            target,
+            text: &r.text,
+        }
+        .hist()
+    }
+}

@@ -1,0 +1,382 @@
+//! The protocol core: a sans-IO state machine that owns all chat state.
+//!
+//! Order of calls: `Core::new(settings, snapshot)`, then for every event `handle(now, input)`,
+//! then `poll_output` until `None` and act on each output (send a line, close a connection,
+//! hand a job to the writer or a bcrypt worker). Before feeding a connection's next line, ask
+//! `ready(conn)`: a connection waiting on a job takes no input until the core yields
+//! `Output::Resume` for it, which keeps every client's replies in the order of its commands.
+//! `next_deadline` tells when to call `handle(now, Input::Tick)` for timeouts.
+//!
+//! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
+//! submodules: `account` (REGISTER, LOGIN, LOGOUT, QUIT), `chan` (JOIN, PART, MSG, NAMES, WHO,
+//! LIST, KICK), `history` (PRIVMSG, HISTORY), `ban` (BAN, UNBAN, BANS), `timers`, `help`.
+
+mod account;
+mod ban;
+mod chan;
+pub mod help;
+mod history;
+mod state;
+mod timers;
+
+pub use help::Help;
+pub use state::Snapshot;
+
+use crate::config::{Config, Limits};
+use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
+use crate::proto::{Code, Command, Frame, parse, parse::is_blank, render, render::Line};
+use crate::time::Now;
+use ban::Bans;
+use state::{Session, World};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::IpAddr;
+use timers::Timers;
+
+/// What the core needs from the configuration, ready to use.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub server_name: String,
+    pub version: String,
+    pub motd: String,
+    pub max_clients: usize,
+    pub bcrypt_cost: u32,
+    pub min_password_len: usize,
+    pub admins: HashSet<String>,
+    pub limits: Limits,
+    pub help: Help,
+}
+
+impl Settings {
+    /// Settings from a config and the text of its help file.
+    pub fn new(config: &Config, help_text: &str) -> Settings {
+        Settings {
+            server_name: config.server.name.clone(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            motd: config.server.motd.clone(),
+            max_clients: config.server.max_clients,
+            bcrypt_cost: config.auth.bcrypt_cost,
+            min_password_len: config.auth.min_password_len,
+            admins: config
+                .auth
+                .admins
+                .iter()
+                .map(|a| crate::proto::key(a))
+                .collect(),
+            limits: config.limits.clone(),
+            help: Help::parse(help_text),
+        }
+    }
+}
+
+/// An event for the core.
+#[derive(Debug)]
+pub enum Input {
+    /// A connection was accepted from `ip`.
+    Connected { conn: ConnId, ip: IpAddr },
+    /// A line (or framing error) from a connection.
+    Frame { conn: ConnId, frame: Frame },
+    /// The connection is gone (peer closed, error, send queue overflow).
+    Closed { conn: ConnId, reason: String },
+    /// A job finished.
+    Done(Completion),
+    /// Time passed: check timeouts.
+    Tick,
+    /// Stop: say BYE to everyone.
+    Shutdown,
+}
+
+/// What the core asks the outside to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    Send(ConnId, Line),
+    /// Close after what was sent so far is flushed.
+    Close(ConnId),
+    Store(StoreJob),
+    Auth(AuthJob),
+    /// The connection may take input again.
+    Resume(ConnId),
+}
+
+/// The state machine. See the module doc for the order of calls.
+pub struct Core {
+    settings: Settings,
+    sessions: HashMap<ConnId, Session>,
+    world: World,
+    bans: Bans,
+    timers: Timers,
+    next_message_id: u64,
+    next_channel_id: i64,
+    out: VecDeque<Output>,
+    now: Now,
+}
+
+impl Core {
+    /// A core starting from what the store loaded.
+    pub fn new(settings: Settings, snapshot: Snapshot) -> Core {
+        let world = World::from_snapshot(&snapshot, settings.limits.history_default);
+        Core {
+            bans: Bans::new(snapshot.bans.clone(), snapshot.max_ban_id),
+            settings,
+            sessions: HashMap::new(),
+            world,
+            timers: Timers::default(),
+            next_message_id: snapshot.max_message_id + 1,
+            next_channel_id: snapshot.max_channel_id + 1,
+            out: VecDeque::new(),
+            now: Now {
+                wall_ms: 0,
+                mono_ms: 0,
+            },
+        }
+    }
+
+    /// Handles one input; its effects are then read with `poll_output`.
+    pub fn handle(&mut self, now: Now, input: Input) {
+        self.now = now;
+        match input {
+            Input::Connected { conn, ip } => self.connected(conn, ip),
+            Input::Frame { conn, frame } => self.frame(conn, frame),
+            Input::Closed { conn, reason } => self.drop_session(conn, &reason, true),
+            Input::Done(done) => self.completion(done),
+            Input::Tick => self.tick(),
+            Input::Shutdown => self.shutdown(),
+        }
+    }
+
+    /// The next thing to do, in order.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop_front()
+    }
+
+    /// True if the connection may take its next line now.
+    pub fn ready(&self, conn: ConnId) -> bool {
+        self.sessions
+            .get(&conn)
+            .is_some_and(|s| s.pending.is_none())
+    }
+
+    /// The monotonic time (ms) by which `Input::Tick` should be handled, if any.
+    pub fn next_deadline(&self) -> Option<u64> {
+        self.timers.next()
+    }
+
+    /// Number of open sessions.
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// Replaces the settings (config reload); sessions and state stay.
+    pub fn set_settings(&mut self, settings: Settings) {
+        self.settings = settings;
+    }
+
+    fn connected(&mut self, conn: ConnId, ip: IpAddr) {
+        let s = &self.settings;
+        if let Some(reason) = self.bans.address_ban(ip, self.now.wall_ms) {
+            let text = format!("this address is banned: {reason}");
+            self.send(conn, render::fail("CONNECT", Code::Banned, &[], &text));
+            self.out.push_back(Output::Close(conn));
+        } else if self.sessions.len() >= s.max_clients {
+            let text = format!(
+                "the server is full ({} clients); try again later",
+                s.max_clients
+            );
+            self.send(conn, render::fail("CONNECT", Code::ServerFull, &[], &text));
+            self.out.push_back(Output::Close(conn));
+        } else {
+            let hello = render::hello(&s.server_name, &s.version, &s.motd);
+            let login_deadline = self.now.mono_ms + s.limits.login_timeout_secs * 1000;
+            let session = Session {
+                ip,
+                account: None,
+                pending: None,
+                last_rx_ms: self.now.mono_ms,
+                ping_sent_ms: None,
+                login_deadline_ms: Some(login_deadline),
+            };
+            self.sessions.insert(conn, session);
+            self.timers.schedule(conn, self.session_deadline(conn));
+            self.send(conn, hello);
+        }
+    }
+
+    fn frame(&mut self, conn: ConnId, frame: Frame) {
+        let Some(session) = self.sessions.get_mut(&conn) else {
+            return;
+        };
+        session.last_rx_ms = self.now.mono_ms;
+        session.ping_sent_ms = None;
+        match frame {
+            Frame::TooLong => {
+                let text = format!(
+                    "line too long (at most {} bytes)",
+                    self.settings.limits.max_line_bytes
+                );
+                self.fail(conn, "*", Code::LineTooLong, &text);
+            }
+            Frame::BadEncoding => self.fail(conn, "*", Code::BadEncoding, "lines must be UTF-8"),
+            Frame::Line(line) if is_blank(&line) => {}
+            Frame::Line(line) => match parse(&line) {
+                (verb, Ok(cmd)) => self.command(conn, &verb, cmd),
+                (_, Err(r)) => self.fail(conn, &r.verb, r.code, r.text),
+            },
+        }
+    }
+
+    fn command(&mut self, conn: ConnId, verb: &str, cmd: Command) {
+        let open = matches!(
+            cmd,
+            Command::Register { .. }
+                | Command::Login { .. }
+                | Command::Help { .. }
+                | Command::Ping { .. }
+                | Command::Pong { .. }
+                | Command::Quit { .. }
+        );
+        let Some(me) = self.account_of(conn).or(if open { Some(0) } else { None }) else {
+            return self.fail(
+                conn,
+                verb,
+                Code::NotLoggedIn,
+                "log in first (LOGIN or REGISTER)",
+            );
+        };
+        match cmd {
+            Command::Register {
+                name,
+                password,
+                confirm,
+            } => self.register(conn, &name, password, &confirm),
+            Command::Login { name, password } => self.login(conn, &name, password),
+            Command::Logout => self.logout(conn),
+            Command::Quit { reason } => self.quit(conn, reason),
+            Command::Join { channel } => self.join(conn, me, &channel),
+            Command::Part { channel, reason } => self.part(conn, me, &channel, reason),
+            Command::Msg { channel, text } => self.msg(conn, me, &channel, text),
+            Command::Privmsg { target, text } => self.privmsg(conn, me, &target, text),
+            Command::History {
+                target,
+                limit,
+                before,
+            } => self.history(conn, me, target, limit, before),
+            Command::Kick {
+                channel,
+                name,
+                reason,
+            } => self.kick(conn, me, &channel, &name, reason),
+            Command::Ban {
+                target,
+                duration_secs,
+                reason,
+            } => self.ban(conn, me, &target, duration_secs, reason),
+            Command::Unban { target } => self.unban(conn, me, &target),
+            Command::Bans => self.list_bans(conn, me),
+            Command::Names { channel } => self.names(conn, &channel),
+            Command::Who => self.who(conn),
+            Command::List => self.list(conn),
+            Command::Help { topic } => self.help(conn, topic),
+            Command::Ping { token } => {
+                self.ok(conn, "PING", &[token.as_deref().unwrap_or_default()])
+            }
+            Command::Pong { .. } => {}
+        }
+    }
+
+    fn completion(&mut self, done: Completion) {
+        match done {
+            Completion::Hashed { conn, name, hash } => self.hashed(conn, name, hash),
+            Completion::AccountCreated { conn, result } => self.account_created(conn, result),
+            Completion::AccountFound { conn, account } => self.account_found(conn, account),
+            Completion::Verified { conn, account } => self.verified(conn, account),
+            Completion::History { conn, rows } => self.history_done(conn, rows),
+        }
+    }
+
+    fn shutdown(&mut self) {
+        let conns: Vec<ConnId> = self.sessions.keys().copied().collect();
+        for conn in conns {
+            self.close(conn, "server shutting down", false);
+        }
+    }
+
+    // ---- helpers shared by the command families ----
+
+    fn account_of(&self, conn: ConnId) -> Option<i64> {
+        self.sessions.get(&conn).and_then(|s| s.account)
+    }
+
+    fn is_admin(&self, account: i64) -> bool {
+        let name = self.world.name_of(account);
+        self.settings.admins.contains(&crate::proto::key(name))
+    }
+
+    fn send(&mut self, conn: ConnId, line: Line) {
+        self.out.push_back(Output::Send(conn, line));
+    }
+
+    fn ok(&mut self, conn: ConnId, verb: &str, details: &[&str]) {
+        let details: Vec<&str> = details.iter().copied().filter(|d| !d.is_empty()).collect();
+        self.send(conn, render::ok(verb, &details));
+    }
+
+    fn fail(&mut self, conn: ConnId, verb: &str, code: Code, text: &str) {
+        self.send(conn, render::fail(verb, code, &[], text));
+    }
+
+    fn fail_on(&mut self, conn: ConnId, verb: &str, code: Code, context: &str, text: &str) {
+        self.send(conn, render::fail(verb, code, &[context], text));
+    }
+
+    /// A reply with data lines: the lines, then `OK <verb> [detail ...]`.
+    fn reply(&mut self, conn: ConnId, lines: Vec<Line>, verb: &str, details: &[&str]) {
+        for line in lines {
+            self.send(conn, line);
+        }
+        self.ok(conn, verb, details);
+    }
+
+    fn store(&mut self, job: StoreJob) {
+        self.out.push_back(Output::Store(job));
+    }
+
+    /// Sends `line` to each connection in `to` but `except`.
+    fn fan_out(&mut self, to: Vec<ConnId>, line: &Line, except: Option<ConnId>) {
+        for c in to.into_iter().filter(|c| Some(*c) != except) {
+            self.out.push_back(Output::Send(c, line.clone()));
+        }
+    }
+
+    /// Marks the session as waiting on a job; its input is held until `finish_pending`.
+    fn start_pending(&mut self, conn: ConnId, pending: state::Pending) {
+        if let Some(s) = self.sessions.get_mut(&conn) {
+            s.pending = Some(pending);
+        }
+    }
+
+    /// Ends a wait: returns what it was, and lets the connection's input flow again.
+    fn finish_pending(&mut self, conn: ConnId) -> Option<state::Pending> {
+        let pending = self.sessions.get_mut(&conn)?.pending.take();
+        self.out.push_back(Output::Resume(conn));
+        pending
+    }
+
+    /// Says BYE, closes, and removes the session.
+    fn close(&mut self, conn: ConnId, reason: &str, notify: bool) {
+        if self.sessions.contains_key(&conn) {
+            self.send(conn, render::bye(reason));
+            self.out.push_back(Output::Close(conn));
+            self.drop_session(conn, reason, notify);
+        }
+    }
+
+    /// Removes a session; its account goes offline if it was the last one.
+    fn drop_session(&mut self, conn: ConnId, reason: &str, notify: bool) {
+        if self.sessions.contains_key(&conn) {
+            self.detach(conn, Some(reason), notify);
+            self.sessions.remove(&conn);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

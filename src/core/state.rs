@@ -1,0 +1,224 @@
+//! The chat state the core owns: sessions, accounts, channels, and the snapshot they start from.
+//!
+//! Accounts and channels are indexed by id and by case-insensitive key. Membership is kept on
+//! both sides (account → channels, channel → members) and changed only through `World::join`
+//! and `World::leave`, so the two never disagree.
+
+use crate::jobs::{BanRow, ConnId, MessageRow, MessageTarget};
+use crate::proto::key;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::IpAddr;
+use std::rc::Rc;
+
+/// What the store loads at start-up for the core.
+#[derive(Debug, Default, Clone)]
+pub struct Snapshot {
+    pub accounts: Vec<(i64, String)>,
+    pub channels: Vec<(i64, String, i64)>,
+    pub members: Vec<(i64, i64)>,
+    pub bans: Vec<BanRow>,
+    /// The latest messages of each channel, oldest first.
+    pub recent: Vec<MessageRow>,
+    pub max_message_id: u64,
+    pub max_channel_id: i64,
+    pub max_ban_id: i64,
+}
+
+/// What a session is waiting for, if anything; its input is held until then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    Register,
+    Login { name: String, password: String },
+    History { target: String },
+}
+
+/// One connection's state.
+#[derive(Debug)]
+pub struct Session {
+    pub ip: IpAddr,
+    pub account: Option<i64>,
+    pub pending: Option<Pending>,
+    pub last_rx_ms: u64,
+    pub ping_sent_ms: Option<u64>,
+    pub login_deadline_ms: Option<u64>,
+}
+
+/// An account known to the server, with its live sessions and its channels.
+#[derive(Debug)]
+pub struct Account {
+    pub id: i64,
+    pub name: String,
+    pub sessions: Vec<ConnId>,
+    pub channels: HashSet<i64>,
+}
+
+/// A recent channel message, kept for JOIN's replay.
+#[derive(Debug, Clone)]
+pub struct Recent {
+    pub id: u64,
+    pub time_ms: i64,
+    pub sender: i64,
+    pub text: Rc<str>,
+}
+
+/// A channel: its creator owns it.
+#[derive(Debug)]
+pub struct Channel {
+    pub id: i64,
+    pub name: String,
+    pub owner: i64,
+    pub members: HashSet<i64>,
+    pub recent: VecDeque<Recent>,
+}
+
+/// Accounts and channels, by id and by key.
+#[derive(Debug, Default)]
+pub struct World {
+    pub accounts: HashMap<i64, Account>,
+    pub account_keys: HashMap<String, i64>,
+    pub channels: HashMap<i64, Channel>,
+    pub channel_keys: HashMap<String, i64>,
+}
+
+impl World {
+    /// Builds the world from a snapshot, keeping `keep_recent` messages per channel.
+    pub fn from_snapshot(snap: &Snapshot, keep_recent: usize) -> World {
+        let mut w = World::default();
+        for (id, name) in &snap.accounts {
+            w.add_account(*id, name);
+        }
+        for (id, name, owner) in &snap.channels {
+            w.add_channel(*id, name, *owner);
+        }
+        for (account, channel) in &snap.members {
+            w.join(*account, *channel);
+        }
+        for m in &snap.recent {
+            if let MessageTarget::Channel(c) = m.target {
+                w.remember(
+                    c,
+                    m.id,
+                    m.time_ms,
+                    m.sender,
+                    Rc::from(m.text.as_str()),
+                    keep_recent,
+                );
+            }
+        }
+        w
+    }
+
+    pub fn add_account(&mut self, id: i64, name: &str) {
+        self.account_keys.insert(key(name), id);
+        self.accounts.entry(id).or_insert_with(|| Account {
+            id,
+            name: name.to_owned(),
+            sessions: Vec::new(),
+            channels: HashSet::new(),
+        });
+    }
+
+    pub fn add_channel(&mut self, id: i64, name: &str, owner: i64) {
+        self.channel_keys.insert(key(name), id);
+        let recent = VecDeque::new();
+        let members = HashSet::new();
+        self.channels.insert(
+            id,
+            Channel {
+                id,
+                name: name.to_owned(),
+                owner,
+                members,
+                recent,
+            },
+        );
+    }
+
+    pub fn account_by_name(&self, name: &str) -> Option<&Account> {
+        self.account_keys
+            .get(&key(name))
+            .and_then(|id| self.accounts.get(id))
+    }
+
+    pub fn channel_by_name(&self, name: &str) -> Option<&Channel> {
+        self.channel_keys
+            .get(&key(name))
+            .and_then(|id| self.channels.get(id))
+    }
+
+    /// The account's name, or `?` for an id the server does not know.
+    pub fn name_of(&self, id: i64) -> &str {
+        self.accounts.get(&id).map_or("?", |a| a.name.as_str())
+    }
+
+    /// Adds a membership; false if it was there already.
+    pub fn join(&mut self, account: i64, channel: i64) -> bool {
+        let (Some(a), Some(c)) = (
+            self.accounts.get_mut(&account),
+            self.channels.get_mut(&channel),
+        ) else {
+            return false;
+        };
+        a.channels.insert(channel);
+        c.members.insert(account)
+    }
+
+    /// Removes a membership; false if there was none.
+    pub fn leave(&mut self, account: i64, channel: i64) -> bool {
+        if let Some(a) = self.accounts.get_mut(&account) {
+            a.channels.remove(&channel);
+        }
+        self.channels
+            .get_mut(&channel)
+            .is_some_and(|c| c.members.remove(&account))
+    }
+
+    /// Keeps a channel message for JOIN's replay, at most `keep` per channel.
+    pub fn remember(
+        &mut self,
+        channel: i64,
+        id: u64,
+        time_ms: i64,
+        sender: i64,
+        text: Rc<str>,
+        keep: usize,
+    ) {
+        if let Some(c) = self.channels.get_mut(&channel) {
+            c.recent.push_back(Recent {
+                id,
+                time_ms,
+                sender,
+                text,
+            });
+            while c.recent.len() > keep {
+                c.recent.pop_front();
+            }
+        }
+    }
+
+    /// Every session of every member of `channel`.
+    pub fn member_sessions(&self, channel: i64) -> impl Iterator<Item = ConnId> + '_ {
+        let members = self
+            .channels
+            .get(&channel)
+            .into_iter()
+            .flat_map(|c| c.members.iter());
+        members.flat_map(move |m| self.sessions_of(*m))
+    }
+
+    /// Every session of `account`.
+    pub fn sessions_of(&self, account: i64) -> impl Iterator<Item = ConnId> + '_ {
+        self.accounts
+            .get(&account)
+            .into_iter()
+            .flat_map(|a| a.sessions.iter().copied())
+    }
+
+    /// `online` or `offline`.
+    pub fn presence(&self, account: i64) -> &'static str {
+        match self.accounts.get(&account) {
+            Some(a) if !a.sessions.is_empty() => "online",
+            _ => "offline",
+        }
+    }
+}

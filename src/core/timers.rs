@@ -1,0 +1,83 @@
+//! Timeouts: login timeout, keep-alive PING and ping timeout, driven by the loop's poll timeout.
+//!
+//! Each session has one deadline, derived from its state (`Core::session_deadline`). The heap
+//! holds (deadline, connection) entries lazily: activity does not touch the heap; when an entry
+//! comes due the real deadline is recomputed and the entry pushed again if it moved. So each
+//! live session has at least one entry, and a busy connection costs nothing here.
+
+use super::{Core, render};
+use crate::jobs::ConnId;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Due times by connection.
+#[derive(Debug, Default)]
+pub struct Timers {
+    heap: BinaryHeap<Reverse<(u64, ConnId)>>,
+    tokens: u64,
+}
+
+impl Timers {
+    pub fn schedule(&mut self, conn: ConnId, at_ms: u64) {
+        self.heap.push(Reverse((at_ms, conn)));
+    }
+
+    pub fn next(&self) -> Option<u64> {
+        self.heap.peek().map(|Reverse((at, _))| *at)
+    }
+
+    fn pop_due(&mut self, now_ms: u64) -> Option<ConnId> {
+        match self.heap.peek() {
+            Some(Reverse((at, _))) if *at <= now_ms => self.heap.pop().map(|Reverse((_, c))| c),
+            _ => None,
+        }
+    }
+}
+
+impl Core {
+    /// When the session next needs attention.
+    pub(super) fn session_deadline(&self, conn: ConnId) -> u64 {
+        let s = &self.sessions[&conn];
+        let l = &self.settings.limits;
+        let ping = match s.ping_sent_ms {
+            Some(sent) => sent + l.ping_timeout_secs * 1000,
+            None => s.last_rx_ms + l.ping_interval_secs * 1000,
+        };
+        s.login_deadline_ms.map_or(ping, |d| d.min(ping))
+    }
+
+    /// Fires every due timer.
+    pub(super) fn tick(&mut self) {
+        let now = self.now.mono_ms;
+        while let Some(conn) = self.timers.pop_due(now) {
+            if !self.sessions.contains_key(&conn) {
+                continue;
+            }
+            if self.session_deadline(conn) <= now {
+                self.fire(conn);
+            }
+            if self.sessions.contains_key(&conn) {
+                let at = self.session_deadline(conn);
+                self.timers.schedule(conn, at);
+            }
+        }
+    }
+
+    fn fire(&mut self, conn: ConnId) {
+        let now = self.now.mono_ms;
+        let s = &self.sessions[&conn];
+        if s.login_deadline_ms.is_some_and(|d| d <= now) {
+            self.close(conn, "login timeout", true);
+        } else if s.ping_sent_ms.is_some() {
+            self.close(conn, "ping timeout", true);
+        } else {
+            self.timers.tokens += 1;
+            let token = format!("chatd-{}", self.timers.tokens);
+            self.sessions
+                .get_mut(&conn)
+                .expect("live session")
+                .ping_sent_ms = Some(now);
+            self.send(conn, render::ping(&token));
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The work the core hands to other threads, and what comes back.
+//!
+//! The core yields `StoreJob`s (for the writer thread) and `AuthJob`s (for the bcrypt workers)
+//! as data; `Completion`s come back through the loop's channel and Waker and are fed to the core
+//! as inputs. Every job that a client waits on carries the client's `ConnId`, whose generation
+//! keeps a late completion from reaching a later connection in the same slot.
+
+/// A connection's identity: slab slot in the low 32 bits, generation in the high 32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u64);
+
+impl ConnId {
+    /// The id of slot `slot` in its `generation`.
+    pub fn new(slot: usize, generation: u32) -> ConnId {
+        ConnId((u64::from(generation) << 32) | slot as u64)
+    }
+
+    /// The slab slot.
+    pub fn slot(self) -> usize {
+        (self.0 & 0xffff_ffff) as usize
+    }
+}
+
+/// Shown in logs as the generation, which numbers connections in the order they came.
+impl std::fmt::Display for ConnId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0 >> 32)
+    }
+}
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub name: String,
+    pub hash: String,
+}
+
+/// A message to append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRow {
+    pub id: u64,
+    pub time_ms: i64,
+    pub sender: i64,
+    pub target: MessageTarget,
+    pub text: String,
+}
+
+/// Where a message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageTarget {
+    Channel(i64),
+    Account(i64),
+}
+
+/// A ban as stored. `account` is set for a name ban, `net` (an address or CIDR) otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BanRow {
+    pub id: i64,
+    pub account: Option<i64>,
+    pub net: Option<String>,
+    pub by: String,
+    pub created_ms: i64,
+    pub expires_ms: Option<i64>,
+    pub reason: String,
+}
+
+/// A history query: messages before `before` (all when `None`), the latest `limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryQuery {
+    pub target: MessageTarget,
+    /// For a private conversation: the account asking (the other party is `target`).
+    pub me: i64,
+    pub before: Option<u64>,
+    pub limit: usize,
+}
+
+/// One row of a history answer, names resolved by the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub id: u64,
+    pub time_ms: i64,
+    pub sender: String,
+    /// The channel's id for a channel message; the recipient's name otherwise.
+    pub channel: Option<i64>,
+    pub recipient: Option<String>,
+    pub text: String,
+}
+
+/// Work for the writer thread, done in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreJob {
+    CreateAccount {
+        conn: ConnId,
+        name: String,
+        hash: String,
+        admin: bool,
+        at_ms: i64,
+    },
+    FindAccount {
+        conn: ConnId,
+        name: String,
+    },
+    TouchAccount {
+        id: i64,
+        ip: String,
+        at_ms: i64,
+    },
+    CreateChannel {
+        id: i64,
+        name: String,
+        owner: i64,
+        at_ms: i64,
+    },
+    AddMember {
+        account: i64,
+        channel: i64,
+        at_ms: i64,
+    },
+    RemoveMember {
+        account: i64,
+        channel: i64,
+    },
+    InsertMessage(MessageRow),
+    History {
+        conn: ConnId,
+        query: HistoryQuery,
+    },
+    AddBan(BanRow),
+    RemoveBan {
+        id: i64,
+    },
+}
+
+/// Password work for the bcrypt workers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthJob {
+    Hash {
+        conn: ConnId,
+        name: String,
+        password: String,
+        cost: u32,
+    },
+    /// `account` is `None` for an unknown name: a dummy hash is checked so timing tells nothing.
+    Verify {
+        conn: ConnId,
+        account: Option<AccountRecord>,
+        password: String,
+        cost: u32,
+    },
+}
+
+/// A finished job, back on the loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Completion {
+    Hashed {
+        conn: ConnId,
+        name: String,
+        hash: Option<String>,
+    },
+    Verified {
+        conn: ConnId,
+        account: Option<AccountRecord>,
+    },
+    AccountCreated {
+        conn: ConnId,
+        result: Result<AccountRecord, CreateError>,
+    },
+    AccountFound {
+        conn: ConnId,
+        account: Option<AccountRecord>,
+    },
+    History {
+        conn: ConnId,
+        rows: Option<Vec<HistoryRow>>,
+    },
+}
+
+/// Why an account could not be created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateError {
+    NameTaken,
+    Storage,
+}
+
+/// Where a worker thread hands a completion: the loop's channel plus a wake-up.
+pub type Notify = std::sync::Arc<dyn Fn(Completion) + Send + Sync>;

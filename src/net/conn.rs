@@ -1,0 +1,95 @@
+//! One client connection's socket and buffers.
+//!
+//! Input bytes go through the `Framer`; output lines are appended to `out` and written by
+//! `flush`, once per loop turn, everything queued in one write where the kernel takes it.
+//! Idle connections hold no buffers: both are released when empty.
+
+use crate::jobs::ConnId;
+use crate::proto::Framer;
+use mio::net::TcpStream;
+use std::io::{self, Read, Write};
+
+/// What a read found.
+pub enum ReadResult {
+    /// Bytes were added to the framer.
+    Data,
+    /// Nothing to read now.
+    WouldBlock,
+    /// The peer closed its side.
+    Eof,
+}
+
+/// A connection in the slab.
+pub struct Conn {
+    pub id: ConnId,
+    pub stream: TcpStream,
+    pub framer: Framer,
+    out: Vec<u8>,
+    sent: usize,
+    /// Close once the output is flushed.
+    pub closing: bool,
+    /// The peer sent EOF.
+    pub read_closed: bool,
+    /// WRITABLE interest is registered.
+    pub wants_write: bool,
+}
+
+impl Conn {
+    pub fn new(id: ConnId, stream: TcpStream, max_line: usize) -> Conn {
+        Conn {
+            id,
+            stream,
+            framer: Framer::new(max_line),
+            out: Vec::new(),
+            sent: 0,
+            closing: false,
+            read_closed: false,
+            wants_write: false,
+        }
+    }
+
+    /// Bytes queued and not yet written.
+    pub fn queued(&self) -> usize {
+        self.out.len() - self.sent
+    }
+
+    /// Queues bytes for the next flush.
+    pub fn queue(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
+    /// One read into `scratch`, fed to the framer.
+    pub fn read(&mut self, scratch: &mut [u8]) -> io::Result<ReadResult> {
+        loop {
+            return match self.stream.read(scratch) {
+                Ok(0) => Ok(ReadResult::Eof),
+                Ok(n) => {
+                    self.framer.push(&scratch[..n]);
+                    Ok(ReadResult::Data)
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(ReadResult::WouldBlock),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => Err(e),
+            };
+        }
+    }
+
+    /// Writes what is queued until done or the kernel is full. True when all is written.
+    pub fn flush(&mut self) -> io::Result<bool> {
+        while self.sent < self.out.len() {
+            match self.stream.write(&self.out[self.sent..]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => self.sent += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.sent = 0;
+        self.out.clear();
+        if self.out.capacity() > 16 * 1024 {
+            self.out = Vec::new();
+        }
+        Ok(true)
+    }
+}

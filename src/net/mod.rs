@@ -1,0 +1,392 @@
+//! The event loop: the only code that touches sockets.
+//!
+//! One thread runs `EventLoop::run`: a mio `Poll` over the listener, the Waker and a slab of
+//! connections. Each turn it accepts until WouldBlock, reads from ready connections (lines go
+//! to the core one at a time, and only while the core says the connection is `ready`), drains
+//! the completion channel, fires due timers, applies the core's outputs, and then writes each
+//! connection that has output once. WRITABLE interest is registered only while output is
+//! queued. An error on one connection ends that connection, never the loop.
+
+mod conn;
+
+use crate::auth::Hasher;
+use crate::core::{Core, Input, Output, Settings};
+use crate::jobs::{Completion, ConnId};
+use crate::proto::render;
+use crate::store::Writer;
+use crate::time::Now;
+use conn::{Conn, ReadResult};
+use mio::net::TcpListener;
+use mio::{Events, Interest, Poll, Token};
+use slab::Slab;
+use std::collections::VecDeque;
+use std::io;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+/// The listener's token; connections use their slab key.
+const LISTENER: Token = Token(usize::MAX - 1);
+/// The Waker's token.
+pub const WAKER: Token = Token(usize::MAX - 2);
+/// Reads per connection per turn, so one fast sender cannot starve the others.
+const READS_PER_TURN: usize = 8;
+/// How long a closing connection may take to drain its last lines.
+const LINGER: Duration = Duration::from_secs(2);
+
+/// Messages for the loop from other threads, each followed by a wake-up.
+pub enum LoopMsg {
+    Done(Completion),
+    Shutdown,
+    Reload(Box<Settings>),
+}
+
+/// The loop and everything it owns.
+pub struct EventLoop {
+    pub poll: Poll,
+    pub listener: TcpListener,
+    pub core: Core,
+    pub writer: Writer,
+    pub hasher: Hasher,
+    pub inbox: Receiver<LoopMsg>,
+    pub max_line: usize,
+    pub sendq: usize,
+    conns: Slab<Conn>,
+    generation: u32,
+    origin: Instant,
+    now: Now,
+    dirty: Vec<usize>,
+    again: Vec<usize>,
+    lingering: VecDeque<(Instant, ConnId)>,
+    scratch: Vec<u8>,
+    stopping: Option<Instant>,
+}
+
+impl EventLoop {
+    /// Sets up the loop; `run` starts it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        poll: Poll,
+        listener: TcpListener,
+        core: Core,
+        writer: Writer,
+        hasher: Hasher,
+        inbox: Receiver<LoopMsg>,
+        max_line: usize,
+        sendq: usize,
+    ) -> EventLoop {
+        let origin = Instant::now();
+        EventLoop {
+            poll,
+            listener,
+            core,
+            writer,
+            hasher,
+            inbox,
+            max_line,
+            sendq,
+            conns: Slab::new(),
+            generation: 0,
+            origin,
+            now: Now::read(origin),
+            dirty: Vec::new(),
+            again: Vec::new(),
+            lingering: VecDeque::new(),
+            scratch: vec![0; 16 * 1024],
+            stopping: None,
+        }
+    }
+
+    /// Runs until a shutdown has been handled and every connection is closed.
+    pub fn run(mut self) -> io::Result<()> {
+        self.poll
+            .registry()
+            .register(&mut self.listener, LISTENER, Interest::READABLE)?;
+        let mut events = Events::with_capacity(1024);
+        loop {
+            let timeout = self.timeout();
+            if let Err(e) = self.poll.poll(&mut events, timeout) {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+            self.now = Now::read(self.origin);
+            for slot in std::mem::take(&mut self.again) {
+                self.pump(slot);
+            }
+            for ev in events.iter() {
+                match ev.token() {
+                    LISTENER => self.accept_all(),
+                    WAKER => {}
+                    Token(slot) if ev.is_writable() && !ev.is_readable() => self.dirty.push(slot),
+                    Token(slot) => {
+                        self.dirty.push(slot);
+                        self.pump(slot);
+                    }
+                }
+            }
+            self.drain_inbox();
+            if self
+                .core
+                .next_deadline()
+                .is_some_and(|d| d <= self.now.mono_ms)
+            {
+                self.input(Input::Tick);
+            }
+            self.flush_dirty();
+            self.expire_lingering();
+            if self
+                .stopping
+                .is_some_and(|at| self.conns.is_empty() || at.elapsed() > LINGER)
+            {
+                break;
+            }
+        }
+        self.writer.finish();
+        self.hasher.finish();
+        Ok(())
+    }
+
+    fn timeout(&self) -> Option<Duration> {
+        if !self.again.is_empty() {
+            return Some(Duration::ZERO);
+        }
+        let now = Now::read(self.origin).mono_ms;
+        let core = self
+            .core
+            .next_deadline()
+            .map(|d| Duration::from_millis(d.saturating_sub(now)));
+        let linger = self
+            .lingering
+            .front()
+            .map(|(at, _)| at.saturating_duration_since(Instant::now()));
+        let stop = self.stopping.map(|_| Duration::from_millis(50));
+        [core, linger, stop].into_iter().flatten().min()
+    }
+
+    fn accept_all(&mut self) {
+        while self.stopping.is_none() {
+            match self.listener.accept() {
+                Ok((stream, addr)) => {
+                    let _ = stream.set_nodelay(true);
+                    let entry = self.conns.vacant_entry();
+                    let slot = entry.key();
+                    self.generation = self.generation.wrapping_add(1);
+                    let id = ConnId::new(slot, self.generation);
+                    let mut conn = Conn::new(id, stream, self.max_line);
+                    if let Err(e) = self.poll.registry().register(
+                        &mut conn.stream,
+                        Token(slot),
+                        Interest::READABLE,
+                    ) {
+                        log::warn!("cannot register a connection from {addr}: {e}");
+                        continue;
+                    }
+                    entry.insert(conn);
+                    log::info!("connection {id} from {addr}");
+                    self.input(Input::Connected {
+                        conn: id,
+                        ip: addr.ip(),
+                    });
+                    self.dirty.push(slot);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    log::warn!("accept failed: {e}");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Feeds a connection's lines to the core while it is ready, reading more as needed.
+    fn pump(&mut self, slot: usize) {
+        let mut reads = 0;
+        loop {
+            let Some(c) = self.conns.get_mut(slot) else {
+                return;
+            };
+            if c.closing || !self.core.ready(c.id) {
+                return;
+            }
+            let id = c.id;
+            if let Some(frame) = c.framer.next_frame() {
+                self.input(Input::Frame { conn: id, frame });
+                continue;
+            }
+            if c.read_closed {
+                match c.framer.finish() {
+                    Some(frame) => self.input(Input::Frame { conn: id, frame }),
+                    None => self.hang_up(slot, "connection closed"),
+                }
+                continue;
+            }
+            if reads == READS_PER_TURN {
+                self.again.push(slot);
+                return;
+            }
+            reads += 1;
+            match c.read(&mut self.scratch) {
+                Ok(ReadResult::Data) => {}
+                Ok(ReadResult::WouldBlock) => return,
+                Ok(ReadResult::Eof) => c.read_closed = true,
+                Err(e) => return self.drop_conn(slot, &format!("read error: {e}")),
+            }
+        }
+    }
+
+    fn drain_inbox(&mut self) {
+        while let Ok(msg) = self.inbox.try_recv() {
+            match msg {
+                LoopMsg::Done(done) => self.input(Input::Done(done)),
+                LoopMsg::Reload(settings) => self.core.set_settings(*settings),
+                LoopMsg::Shutdown => self.shutdown(),
+            }
+        }
+    }
+
+    fn shutdown(&mut self) {
+        if self.stopping.is_none() {
+            log::info!("shutting down");
+            self.stopping = Some(Instant::now());
+            let _ = self.poll.registry().deregister(&mut self.listener);
+            self.input(Input::Shutdown);
+            let slots: Vec<usize> = self.conns.iter().map(|(s, _)| s).collect();
+            for slot in slots {
+                self.close_conn(slot);
+            }
+        }
+    }
+
+    /// Hands an input to the core and carries out what it asks.
+    fn input(&mut self, input: Input) {
+        self.core.handle(self.now, input);
+        while let Some(out) = self.core.poll_output() {
+            match out {
+                Output::Send(id, line) => self.queue(id, line.as_bytes()),
+                Output::Close(id) => {
+                    if let Some(slot) = self.slot(id) {
+                        self.close_conn(slot);
+                    }
+                }
+                Output::Store(job) => self.writer.send(job),
+                Output::Auth(job) => self.hasher.send(job),
+                Output::Resume(id) => self.again.extend(self.slot(id)),
+            }
+        }
+    }
+
+    fn slot(&self, id: ConnId) -> Option<usize> {
+        self.conns
+            .get(id.slot())
+            .filter(|c| c.id == id)
+            .map(|_| id.slot())
+    }
+
+    fn queue(&mut self, id: ConnId, bytes: &[u8]) {
+        let Some(slot) = self.slot(id) else { return };
+        let c = &mut self.conns[slot];
+        if c.queued() + bytes.len() > self.sendq {
+            return self.overflow(slot);
+        }
+        if c.queued() == 0 {
+            self.dirty.push(slot);
+        }
+        c.queue(bytes);
+    }
+
+    /// The client does not read: tell the core, say BYE if it fits, and close at once.
+    fn overflow(&mut self, slot: usize) {
+        let c = &mut self.conns[slot];
+        let bye = render::bye("send queue exceeded");
+        if c.queued() + bye.len() <= self.sendq {
+            c.queue(bye.as_bytes());
+        }
+        let _ = c.flush();
+        self.drop_conn(slot, "send queue exceeded");
+    }
+
+    /// The peer is done and all its lines are handled: close after the replies are out.
+    fn hang_up(&mut self, slot: usize, reason: &str) {
+        let id = self.conns[slot].id;
+        self.input(Input::Closed {
+            conn: id,
+            reason: reason.to_owned(),
+        });
+        self.close_conn(slot);
+    }
+
+    fn close_conn(&mut self, slot: usize) {
+        if let Some(c) = self.conns.get_mut(slot)
+            && !c.closing
+        {
+            c.closing = true;
+            self.lingering.push_back((Instant::now() + LINGER, c.id));
+            self.dirty.push(slot);
+        }
+    }
+
+    /// Removes a connection now; the core forgets its session.
+    fn drop_conn(&mut self, slot: usize, reason: &str) {
+        if !self.conns.contains(slot) {
+            return;
+        }
+        let mut c = self.conns.remove(slot);
+        let _ = self.poll.registry().deregister(&mut c.stream);
+        log::info!("connection {} closed: {reason}", c.id);
+        self.input(Input::Closed {
+            conn: c.id,
+            reason: reason.to_owned(),
+        });
+    }
+
+    fn flush_dirty(&mut self) {
+        let mut dirty = std::mem::take(&mut self.dirty);
+        dirty.sort_unstable();
+        dirty.dedup();
+        for &slot in &dirty {
+            self.flush(slot);
+        }
+        dirty.clear();
+        self.dirty = dirty;
+    }
+
+    fn flush(&mut self, slot: usize) {
+        let Some(c) = self.conns.get_mut(slot) else {
+            return;
+        };
+        match c.flush() {
+            Ok(true) if c.closing => self.drop_conn(slot, "closed by server"),
+            Ok(done) if done == c.wants_write => {
+                c.wants_write = !done;
+                let interest = if done {
+                    Interest::READABLE
+                } else {
+                    Interest::READABLE | Interest::WRITABLE
+                };
+                if let Err(e) =
+                    self.poll
+                        .registry()
+                        .reregister(&mut c.stream, Token(slot), interest)
+                {
+                    self.drop_conn(slot, &format!("reregister failed: {e}"));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => self.drop_conn(slot, &format!("write error: {e}")),
+        }
+    }
+
+    fn expire_lingering(&mut self) {
+        let now = Instant::now();
+        while let Some(&(at, id)) = self.lingering.front() {
+            if at > now {
+                break;
+            }
+            self.lingering.pop_front();
+            if let Some(slot) = self.slot(id) {
+                self.drop_conn(slot, "linger timeout");
+            }
+        }
+    }
+}

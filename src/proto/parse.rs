@@ -1,0 +1,387 @@
+//! Parsing: one client line into a `Command`, or a `Rejection` that says which FAIL to send.
+//!
+//! The rules are the contract's: `VERB [param ...] [:trailing]`, verbs case-insensitive, params
+//! one word each, separated by one or more spaces. Only the free-text arguments (MSG and PRIVMSG
+//! text, reasons) take the rest of the line, with one leading `:` removed; every other parameter
+//! is taken literally, so `BAN ::1` names an address. Checks that need no state are done here:
+//! parameter counts, channel syntax, numbers, durations, control characters in text.
+
+use super::{Code, valid_channel};
+
+/// A parsed client command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Register {
+        name: String,
+        password: String,
+        confirm: String,
+    },
+    Login {
+        name: String,
+        password: String,
+    },
+    Logout,
+    Quit {
+        reason: Option<String>,
+    },
+    Join {
+        channel: String,
+    },
+    Part {
+        channel: String,
+        reason: Option<String>,
+    },
+    Msg {
+        channel: String,
+        text: String,
+    },
+    Privmsg {
+        target: String,
+        text: String,
+    },
+    History {
+        target: String,
+        limit: Option<usize>,
+        before: Option<u64>,
+    },
+    Kick {
+        channel: String,
+        name: String,
+        reason: Option<String>,
+    },
+    Ban {
+        target: String,
+        duration_secs: Option<u64>,
+        reason: Option<String>,
+    },
+    Unban {
+        target: String,
+    },
+    Bans,
+    Names {
+        channel: String,
+    },
+    Who,
+    List,
+    Help {
+        topic: Option<String>,
+    },
+    Ping {
+        token: Option<String>,
+    },
+    Pong {
+        token: Option<String>,
+    },
+}
+
+/// Why a line was refused before it reached the core: becomes `FAIL <verb> <code> :<text>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub verb: String,
+    pub code: Code,
+    pub text: &'static str,
+}
+
+/// A parsed line: the verb as it is echoed in replies, and the command or why it was refused.
+pub type Parsed = (String, Result<Command, Rejection>);
+
+/// Parses a line that is not blank. The verb is upper-cased, or `*` if it is not a plain word.
+pub fn parse(line: &str) -> Parsed {
+    let mut cur = Cursor { rest: line };
+    let raw = cur.word().unwrap_or("");
+    let verb = display_verb(raw);
+    let result = parse_args(&verb, &mut cur).map_err(|(code, text)| Rejection {
+        verb: verb.clone(),
+        code,
+        text,
+    });
+    (verb, result)
+}
+
+/// True for a line the server ignores (empty, or spaces only).
+pub fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| b == b' ')
+}
+
+fn display_verb(raw: &str) -> String {
+    let plain =
+        !raw.is_empty() && raw.len() <= 32 && raw.bytes().all(|b| b.is_ascii_alphanumeric());
+    if plain {
+        raw.to_ascii_uppercase()
+    } else {
+        "*".into()
+    }
+}
+
+type ArgResult<T> = Result<T, (Code, &'static str)>;
+
+fn parse_args(verb: &str, c: &mut Cursor) -> ArgResult<Command> {
+    let cmd = match verb {
+        "REGISTER" => Command::Register {
+            name: c.need()?,
+            password: c.need()?,
+            confirm: c.need()?,
+        },
+        "LOGIN" => Command::Login {
+            name: c.need()?,
+            password: c.need()?,
+        },
+        "LOGOUT" => Command::Logout,
+        "QUIT" => Command::Quit { reason: c.text()? },
+        "JOIN" => Command::Join {
+            channel: c.channel()?,
+        },
+        "PART" => Command::Part {
+            channel: c.channel()?,
+            reason: c.text()?,
+        },
+        "MSG" => Command::Msg {
+            channel: c.channel()?,
+            text: c.need_text()?,
+        },
+        "PRIVMSG" => Command::Privmsg {
+            target: c.need()?,
+            text: c.need_text()?,
+        },
+        "HISTORY" => history(c)?,
+        "KICK" => Command::Kick {
+            channel: c.channel()?,
+            name: c.need()?,
+            reason: c.text()?,
+        },
+        "BAN" => ban(c)?,
+        "UNBAN" => Command::Unban { target: c.need()? },
+        "BANS" => Command::Bans,
+        "NAMES" => Command::Names {
+            channel: c.channel()?,
+        },
+        "WHO" => Command::Who,
+        "LIST" => Command::List,
+        "HELP" => Command::Help { topic: c.opt()? },
+        "PING" => Command::Ping { token: c.opt()? },
+        "PONG" => Command::Pong { token: c.opt()? },
+        _ => return Err((Code::UnknownCommand, "unknown command; try HELP")),
+    };
+    c.end()?;
+    Ok(cmd)
+}
+
+fn history(c: &mut Cursor) -> ArgResult<Command> {
+    let target = c.need()?;
+    if target.starts_with('#') && !valid_channel(&target) {
+        return Err((Code::BadChannel, "not a channel name"));
+    }
+    let limit = c.number("the limit must be a number")?;
+    let before = c.number("before-id must be a message id")?;
+    Ok(Command::History {
+        target,
+        limit: limit.map(|n| n as usize),
+        before,
+    })
+}
+
+fn ban(c: &mut Cursor) -> ArgResult<Command> {
+    let target = c.need()?;
+    let duration_secs = match c.peek_word().and_then(parse_duration) {
+        Some(secs) => {
+            c.word();
+            Some(secs.ok_or((Code::BadParam, "that duration is too long"))?)
+        }
+        None => None,
+    };
+    Ok(Command::Ban {
+        target,
+        duration_secs,
+        reason: c.text()?,
+    })
+}
+
+/// `[0-9]+[smhd]` as seconds: `None` if the word is not a duration, `Some(None)` on overflow.
+pub fn parse_duration(word: &str) -> Option<Option<u64>> {
+    let unit = match word.as_bytes().last()? {
+        b's' => 1,
+        b'm' => 60,
+        b'h' => 3600,
+        b'd' => 86_400,
+        _ => return None,
+    };
+    let digits = &word[..word.len() - 1];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.parse::<u64>().ok().and_then(|n| n.checked_mul(unit)))
+}
+
+/// Reads words and the trailing text off a line.
+struct Cursor<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek_word(&self) -> Option<&'a str> {
+        let s = self.rest.trim_start_matches(' ');
+        let w = s.split(' ').next().unwrap_or("");
+        (!w.is_empty()).then_some(w)
+    }
+
+    fn word(&mut self) -> Option<&'a str> {
+        let w = self.peek_word()?;
+        let s = self.rest.trim_start_matches(' ');
+        self.rest = &s[w.len()..];
+        Some(w)
+    }
+
+    fn opt(&mut self) -> ArgResult<Option<String>> {
+        match self.word() {
+            Some(w) if w.chars().any(char::is_control) => {
+                Err((Code::BadParam, "control characters are not allowed here"))
+            }
+            w => Ok(w.map(str::to_owned)),
+        }
+    }
+
+    fn need(&mut self) -> ArgResult<String> {
+        self.opt()?
+            .ok_or((Code::NeedMoreParams, "not enough parameters"))
+    }
+
+    fn channel(&mut self) -> ArgResult<String> {
+        let w = self.need()?;
+        if valid_channel(&w) {
+            Ok(w)
+        } else {
+            Err((
+                Code::BadChannel,
+                "a channel is # then 1 to 49 of A-Z a-z 0-9 _ -",
+            ))
+        }
+    }
+
+    fn number(&mut self, why: &'static str) -> ArgResult<Option<u64>> {
+        match self.word() {
+            None => Ok(None),
+            Some(w) => w.parse().map(Some).map_err(|_| (Code::BadParam, why)),
+        }
+    }
+
+    /// The rest of the line as free text, one leading `:` removed; `None` if there is none.
+    fn text(&mut self) -> ArgResult<Option<String>> {
+        let s = self.rest.trim_start_matches(' ');
+        self.rest = "";
+        let s = s.strip_prefix(':').unwrap_or(s);
+        if s.chars().any(|ch| ch.is_control() && ch != '\t') {
+            return Err((Code::BadText, "control characters are not allowed in text"));
+        }
+        Ok((!s.is_empty()).then(|| s.to_owned()))
+    }
+
+    fn need_text(&mut self) -> ArgResult<String> {
+        self.text()?
+            .ok_or((Code::NeedMoreParams, "no text to send"))
+    }
+
+    fn end(&self) -> ArgResult<()> {
+        if self.peek_word().is_some() {
+            Err((Code::BadParam, "too many parameters"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(line: &str) -> Command {
+        parse(line).1.unwrap()
+    }
+
+    fn code(line: &str) -> Code {
+        parse(line).1.unwrap_err().code
+    }
+
+    #[test]
+    fn verbs_are_case_insensitive_and_params_split_on_runs_of_spaces() {
+        assert_eq!(
+            ok("login   bob  secret"),
+            Command::Login {
+                name: "bob".into(),
+                password: "secret".into()
+            }
+        );
+        assert_eq!(parse("pInG").0, "PING");
+    }
+
+    #[test]
+    fn text_is_the_rest_of_the_line_with_one_colon_removed() {
+        assert_eq!(
+            ok("MSG #a ::) hi  there "),
+            Command::Msg {
+                channel: "#a".into(),
+                text: ":) hi  there ".into()
+            }
+        );
+        assert_eq!(ok("QUIT"), Command::Quit { reason: None });
+        assert_eq!(
+            ok("PART #a :gone"),
+            Command::Part {
+                channel: "#a".into(),
+                reason: Some("gone".into())
+            }
+        );
+    }
+
+    #[test]
+    fn words_are_literal_so_ipv6_bans_work() {
+        assert_eq!(
+            ok("BAN ::1"),
+            Command::Ban {
+                target: "::1".into(),
+                duration_secs: None,
+                reason: None
+            }
+        );
+        assert_eq!(
+            ok("BAN bob 30m :spam"),
+            Command::Ban {
+                target: "bob".into(),
+                duration_secs: Some(1800),
+                reason: Some("spam".into())
+            }
+        );
+        assert_eq!(
+            ok("BAN bob 30 minutes"),
+            Command::Ban {
+                target: "bob".into(),
+                duration_secs: None,
+                reason: Some("30 minutes".into())
+            }
+        );
+    }
+
+    #[test]
+    fn errors_have_the_contract_codes() {
+        assert_eq!(code("FROB"), Code::UnknownCommand);
+        assert_eq!(code("MSG #a"), Code::NeedMoreParams);
+        assert_eq!(code("MSG #a :"), Code::NeedMoreParams);
+        assert_eq!(code("JOIN lobby"), Code::BadChannel);
+        assert_eq!(code("HISTORY #a ten"), Code::BadParam);
+        assert_eq!(code("LOGOUT now"), Code::BadParam);
+        assert_eq!(code("MSG #a bell\u{7}"), Code::BadText);
+        assert_eq!(code("BAN bob 99999999999999999999d"), Code::BadParam);
+    }
+
+    #[test]
+    fn odd_verbs_are_shown_as_a_star() {
+        assert_eq!(parse("h\u{e9}llo").0, "*");
+        assert_eq!(parse(":x").0, "*");
+    }
+
+    #[test]
+    fn blank_lines_are_recognised() {
+        assert!(is_blank(""));
+        assert!(is_blank("   "));
+        assert!(!is_blank(" x"));
+    }
+}

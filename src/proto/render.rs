@@ -1,0 +1,181 @@
+//! Rendering: every line the server sends is built here, so wire text lives in one place.
+//!
+//! Each function returns a complete line with its LF. Callers share a rendered line among all
+//! its recipients (`Line` is reference-counted), so a broadcast is rendered once.
+
+use super::Code;
+use crate::time::rfc3339;
+use std::fmt::Write;
+use std::rc::Rc;
+
+/// A rendered line, LF included, shared among recipients.
+pub type Line = Rc<str>;
+
+fn build(words: &[&str], trailing: Option<&str>) -> Line {
+    let mut s = String::with_capacity(64);
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(w);
+    }
+    if let Some(t) = trailing {
+        s.push_str(" :");
+        s.push_str(t);
+    }
+    s.push('\n');
+    Rc::from(s)
+}
+
+/// `HELLO <server-name> <version> :<motd>`.
+pub fn hello(server: &str, version: &str, motd: &str) -> Line {
+    build(&["HELLO", server, version], Some(motd))
+}
+
+/// `OK <VERB> [detail ...]`.
+pub fn ok(verb: &str, details: &[&str]) -> Line {
+    let mut words = vec!["OK", verb];
+    words.extend_from_slice(details);
+    build(&words, None)
+}
+
+/// `FAIL <VERB> <CODE> [context ...] :<human text>`.
+pub fn fail(verb: &str, code: Code, context: &[&str], text: &str) -> Line {
+    let mut words = vec!["FAIL", verb, code.as_str()];
+    words.extend_from_slice(context);
+    build(&words, Some(text))
+}
+
+/// `BYE :<reason>`.
+pub fn bye(reason: &str) -> Line {
+    build(&["BYE"], Some(reason))
+}
+
+/// `PING <token>` sent by the server.
+pub fn ping(token: &str) -> Line {
+    build(&["PING", token], None)
+}
+
+/// A stored message, as an event or a history line.
+pub struct MessageView<'a> {
+    pub id: u64,
+    pub time_ms: i64,
+    pub sender: &'a str,
+    /// `#channel` for a channel message, the recipient's name for a private one.
+    pub target: &'a str,
+    pub text: &'a str,
+}
+
+impl MessageView<'_> {
+    fn render(&self, prefix: &str) -> Line {
+        let mut s = String::with_capacity(48 + self.text.len());
+        s.push_str(prefix);
+        if self.target.starts_with('#') {
+            let _ = write!(s, "MSG {} {}", self.target, self.sender);
+        } else {
+            let _ = write!(s, "PRIVMSG {} {}", self.sender, self.target);
+        }
+        let _ = write!(s, " {} {} :{}\n", self.id, rfc3339(self.time_ms), self.text);
+        Rc::from(s)
+    }
+
+    /// `MSG <#channel> <sender> <id> <time> :<text>` or `PRIVMSG <sender> <recipient> ...`.
+    pub fn event(&self) -> Line {
+        self.render("")
+    }
+
+    /// The same line behind `HIST `.
+    pub fn hist(&self) -> Line {
+        self.render("HIST ")
+    }
+}
+
+/// `OK MSG <#channel> <id> <time>` or `OK PRIVMSG <name> <id> <time>`.
+pub fn ok_sent(verb: &str, target: &str, id: u64, time_ms: i64) -> Line {
+    ok(verb, &[target, &id.to_string(), &rfc3339(time_ms)])
+}
+
+/// `JOIN <#channel> <name>`.
+pub fn join(channel: &str, name: &str) -> Line {
+    build(&["JOIN", channel, name], None)
+}
+
+/// `PART <#channel> <name> [:reason]`.
+pub fn part(channel: &str, name: &str, reason: Option<&str>) -> Line {
+    build(&["PART", channel, name], reason)
+}
+
+/// `KICK <#channel> <name> <by> [:reason]`.
+pub fn kick(channel: &str, name: &str, by: &str, reason: Option<&str>) -> Line {
+    build(&["KICK", channel, name, by], reason)
+}
+
+/// `ONLINE <name>`.
+pub fn online(name: &str) -> Line {
+    build(&["ONLINE", name], None)
+}
+
+/// `OFFLINE <name> [:reason]`.
+pub fn offline(name: &str, reason: Option<&str>) -> Line {
+    build(&["OFFLINE", name], reason)
+}
+
+/// `NAME <#channel> <name> <status>`.
+pub fn name(channel: &str, name: &str, status: &str) -> Line {
+    build(&["NAME", channel, name, status], None)
+}
+
+/// `USER <name> <status>`.
+pub fn user(name: &str, status: &str) -> Line {
+    build(&["USER", name, status], None)
+}
+
+/// `CHANNEL <#channel> <members>`.
+pub fn channel(channel: &str, members: usize) -> Line {
+    build(&["CHANNEL", channel, &members.to_string()], None)
+}
+
+/// `HELP :<line>`.
+pub fn help(text: &str) -> Line {
+    build(&["HELP"], Some(text))
+}
+
+/// `BANNED <target> <by> <expires or never> :<reason>`.
+pub fn banned(target: &str, by: &str, expires_ms: Option<i64>, reason: &str) -> Line {
+    let expires = expires_ms.map_or_else(|| "never".to_owned(), rfc3339);
+    build(&["BANNED", target, by, &expires], Some(reason))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_match_the_contract() {
+        assert_eq!(
+            &*fail("MSG", Code::NotInChannel, &["#a"], "join first"),
+            "FAIL MSG NOT_IN_CHANNEL #a :join first\n"
+        );
+        assert_eq!(&*ok("PING", &[]), "OK PING\n");
+        let m = MessageView {
+            id: 7,
+            time_ms: 0,
+            sender: "bob",
+            target: "#a",
+            text: "hi",
+        };
+        assert_eq!(
+            &*m.hist(),
+            "HIST MSG #a bob 7 1970-01-01T00:00:00.000Z :hi\n"
+        );
+        let p = MessageView { target: "amy", ..m };
+        assert_eq!(
+            &*p.event(),
+            "PRIVMSG bob amy 7 1970-01-01T00:00:00.000Z :hi\n"
+        );
+        assert_eq!(
+            &*banned("10.0.0.0/8", "root", None, "spam"),
+            "BANNED 10.0.0.0/8 root never :spam\n"
+        );
+    }
+}

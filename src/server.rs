@@ -1,0 +1,131 @@
+//! Start-up and wiring: opens the database, builds the core, starts the writer, the bcrypt
+//! workers and the loop thread, and hands back a `ServerHandle`.
+//!
+//! `ServerHandle::shutdown` is the clean stop (the binary calls it on SIGTERM and SIGINT):
+//! BYE to everyone, the writer commits what it holds, every thread is joined.
+
+use crate::auth::Hasher;
+use crate::config::Config;
+use crate::core::{Core, Settings};
+use crate::jobs::Notify;
+use crate::net::{EventLoop, LoopMsg, WAKER};
+use crate::store::Store;
+use mio::net::TcpListener;
+use mio::{Poll, Waker};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::mpsc::{Sender, channel};
+use std::thread::JoinHandle;
+
+/// A running server.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    control: Control,
+    thread: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// Tells a running server to stop or reload, from any thread.
+#[derive(Clone)]
+pub struct Control {
+    tx: Sender<LoopMsg>,
+    waker: Arc<Waker>,
+}
+
+impl Control {
+    /// Asks for a clean stop: BYE to everyone, every accepted message committed.
+    pub fn shutdown(&self) {
+        self.send(LoopMsg::Shutdown);
+    }
+
+    /// Applies new settings without dropping anyone.
+    pub fn reload(&self, settings: Settings) {
+        self.send(LoopMsg::Reload(Box::new(settings)));
+    }
+
+    fn send(&self, msg: LoopMsg) {
+        let _ = self.tx.send(msg);
+        let _ = self.waker.wake();
+    }
+}
+
+/// Reads the help file named by the config.
+pub fn settings(config: &Config) -> Result<Settings, String> {
+    let path = &config.server.help_file;
+    let help = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the help file: {e}", path.display()))?;
+    Ok(Settings::new(config, &help))
+}
+
+/// Starts a server; returns once it listens.
+pub fn start(config: &Config) -> Result<ServerHandle, String> {
+    let settings = settings(config)?;
+    let addr = config.listen_addr()?;
+    let store = Store::open(&config.storage.path, &config.storage.synchronous)?;
+    let snapshot = store.snapshot(config.limits.history_default)?;
+    let poll = Poll::new().map_err(|e| format!("cannot create the poller: {e}"))?;
+    let waker = Arc::new(
+        Waker::new(poll.registry(), WAKER).map_err(|e| format!("cannot create the waker: {e}"))?,
+    );
+    let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let (tx, inbox) = channel();
+    let notify: Notify = {
+        let (tx, waker) = (tx.clone(), waker.clone());
+        Arc::new(move |done| {
+            let _ = tx.send(LoopMsg::Done(done));
+            let _ = waker.wake();
+        })
+    };
+    let writer = store.spawn(notify.clone());
+    let hasher = Hasher::spawn(config.auth.hash_threads, notify);
+    let (max_line, sendq) = (config.limits.max_line_bytes, config.limits.sendq_bytes);
+    let thread = std::thread::Builder::new()
+        .name("chatd-loop".into())
+        .spawn(move || {
+            let core = Core::new(settings, snapshot);
+            EventLoop::new(poll, listener, core, writer, hasher, inbox, max_line, sendq).run()
+        })
+        .map_err(|e| format!("cannot start the loop thread: {e}"))?;
+    log::info!("listening on {addr}");
+    Ok(ServerHandle {
+        addr,
+        control: Control { tx, waker },
+        thread: Some(thread),
+    })
+}
+
+impl ServerHandle {
+    /// The address the server listens on (with the real port when the config said 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A handle to stop or reload the server from another thread.
+    pub fn control(&self) -> Control {
+        self.control.clone()
+    }
+
+    /// Stops cleanly and waits: BYE to everyone, every accepted message committed.
+    pub fn shutdown(mut self) -> Result<(), String> {
+        self.control.shutdown();
+        self.join()
+    }
+
+    /// Waits for the loop to end.
+    pub fn join(&mut self) -> Result<(), String> {
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(Ok(()))) | None => Ok(()),
+            Some(Ok(Err(e))) => Err(format!("event loop failed: {e}")),
+            Some(Err(_)) => Err("event loop panicked".into()),
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        if self.thread.is_some() {
+            self.control.shutdown();
+            let _ = self.join();
+        }
+    }
+}

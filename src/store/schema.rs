@@ -1,0 +1,124 @@
+//! The database file: opening it, its pragmas, and the schema with its migrations.
+//!
+//! The schema version is `PRAGMA user_version`; `MIGRATIONS[i]` takes a database from version
+//! `i` to `i + 1`, each in its own transaction. A database newer than this binary is refused.
+
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Each entry moves the schema one version up. Append; never edit a released entry.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    hash TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT 'user',
+    created_ms INTEGER NOT NULL,
+    last_ip TEXT,
+    last_seen_ms INTEGER
+);
+CREATE TABLE channels (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    owner INTEGER NOT NULL REFERENCES accounts(id),
+    created_ms INTEGER NOT NULL
+);
+CREATE TABLE memberships (
+    account INTEGER NOT NULL REFERENCES accounts(id),
+    channel INTEGER NOT NULL REFERENCES channels(id),
+    joined_ms INTEGER NOT NULL,
+    PRIMARY KEY (account, channel)
+) WITHOUT ROWID;
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    time_ms INTEGER NOT NULL,
+    sender INTEGER NOT NULL REFERENCES accounts(id),
+    channel INTEGER REFERENCES channels(id),
+    recipient INTEGER REFERENCES accounts(id),
+    conv INTEGER,
+    text TEXT NOT NULL,
+    CHECK ((channel IS NULL) <> (recipient IS NULL))
+);
+CREATE INDEX messages_by_channel ON messages(channel, id) WHERE channel IS NOT NULL;
+CREATE INDEX messages_by_conv ON messages(conv, id) WHERE conv IS NOT NULL;
+CREATE TABLE bans (
+    id INTEGER PRIMARY KEY,
+    account INTEGER REFERENCES accounts(id),
+    net TEXT,
+    by_name TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER,
+    reason TEXT NOT NULL,
+    CHECK ((account IS NULL) <> (net IS NULL))
+);
+"#];
+
+/// The schema version this binary writes.
+pub fn current_version() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// Opens (creating it and its folder if missing) and migrates the database at `path`.
+/// `synchronous` is `normal` or `full`.
+pub fn open(path: &Path, synchronous: &str) -> Result<Connection, String> {
+    let shown = path.display();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
+    }
+    let mut conn = Connection::open(path).map_err(|e| format!("{shown}: cannot open: {e}"))?;
+    let setup = format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
+    );
+    conn.execute_batch(&setup)
+        .map_err(|e| format!("{shown}: cannot set up: {e}"))?;
+    migrate(&mut conn).map_err(|e| format!("{shown}: {e}"))?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), String> {
+    let version: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| format!("not a chatd database: {e}"))?;
+    if version > current_version() {
+        return Err(format!(
+            "schema version {version} is newer than this chatd understands ({}); use a newer chatd",
+            current_version()
+        ));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction().map_err(|e| e.to_string())?;
+        tx.execute_batch(sql)
+            .map_err(|e| format!("migration to version {}: {e}", i + 1))?;
+        tx.pragma_update(None, "user_version", i as u32 + 1)
+            .map_err(|e| e.to_string())?;
+        tx.commit().map_err(|e| e.to_string())?;
+        log::info!("database migrated to schema version {}", i + 1);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_refuses_newer_schemas() {
+        let dir = std::env::temp_dir().join(format!("chatd-schema-{}", std::process::id()));
+        let path = dir.join("sub/db.sqlite3");
+        let conn = open(&path, "normal").unwrap();
+        let v: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, current_version());
+        drop(conn);
+        open(&path, "normal").expect("reopening an up-to-date database");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", current_version() + 1)
+            .unwrap();
+        drop(conn);
+        let err = open(&path, "normal").unwrap_err();
+        assert!(err.contains("newer"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
