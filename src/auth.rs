@@ -62,18 +62,22 @@ impl Drop for Hasher {
 }
 
 fn work(rx: &Mutex<Receiver<AuthJob>>, notify: &Notify) {
-    let mut dummies: HashMap<u32, String> = HashMap::new();
+    let mut dummies = Dummies::new();
     loop {
         let job = match rx.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
         let Ok(job) = job else { return };
-        notify(run(job, &mut dummies));
+        notify(perform(job, &mut dummies));
     }
 }
 
-fn run(job: AuthJob, dummies: &mut HashMap<u32, String>) -> Completion {
+/// Dummy hashes by cost, for unknown names.
+pub type Dummies = HashMap<u32, String>;
+
+/// Does one job on the calling thread.
+pub fn perform(job: AuthJob, dummies: &mut Dummies) -> Completion {
     match job {
         AuthJob::Hash {
             conn,

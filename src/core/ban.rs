@@ -213,8 +213,8 @@ impl Core {
         log::info!("ban {shown} by {} ({})", row.by, row.reason);
         let bye = format!("banned: {}", row.reason);
         self.bans.list.push((row, net));
-        self.close_banned(account, net, &bye);
         self.ok(conn, "BAN", &[&shown]);
+        self.close_banned(account, net, &bye);
     }
 
     /// Closes the sessions a new ban covers. Admins' sessions are spared by address bans.

@@ -75,7 +75,9 @@ pub enum Input {
     Connected { conn: ConnId, ip: IpAddr },
     /// A line (or framing error) from a connection.
     Frame { conn: ConnId, frame: Frame },
-    /// The connection is gone (peer closed, error, send queue overflow).
+    /// The peer sent EOF and every line it sent is handled: BYE, then close.
+    Eof { conn: ConnId },
+    /// The connection is gone (error, send queue overflow): nothing more can be sent.
     Closed { conn: ConnId, reason: String },
     /// A job finished.
     Done(Completion),
@@ -136,6 +138,7 @@ impl Core {
         match input {
             Input::Connected { conn, ip } => self.connected(conn, ip),
             Input::Frame { conn, frame } => self.frame(conn, frame),
+            Input::Eof { conn } => self.close(conn, "connection closed", true),
             Input::Closed { conn, reason } => self.drop_session(conn, &reason, true),
             Input::Done(done) => self.completion(done),
             Input::Tick => self.tick(),

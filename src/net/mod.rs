@@ -104,10 +104,10 @@ impl EventLoop {
         let mut events = Events::with_capacity(1024);
         loop {
             let timeout = self.timeout();
-            if let Err(e) = self.poll.poll(&mut events, timeout) {
-                if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
-                }
+            if let Err(e) = self.poll.poll(&mut events, timeout)
+                && e.kind() != io::ErrorKind::Interrupted
+            {
+                return Err(e);
             }
             self.now = Now::read(self.origin);
             for slot in std::mem::take(&mut self.again) {
@@ -217,7 +217,7 @@ impl EventLoop {
             if c.read_closed {
                 match c.framer.finish() {
                     Some(frame) => self.input(Input::Frame { conn: id, frame }),
-                    None => self.hang_up(slot, "connection closed"),
+                    None => self.hang_up(slot),
                 }
                 continue;
             }
@@ -307,12 +307,9 @@ impl EventLoop {
     }
 
     /// The peer is done and all its lines are handled: close after the replies are out.
-    fn hang_up(&mut self, slot: usize, reason: &str) {
+    fn hang_up(&mut self, slot: usize) {
         let id = self.conns[slot].id;
-        self.input(Input::Closed {
-            conn: id,
-            reason: reason.to_owned(),
-        });
+        self.input(Input::Eof { conn: id });
         self.close_conn(slot);
     }
 

@@ -46,12 +46,9 @@ impl Framer {
     /// Appends bytes read from the peer.
     pub fn push(&mut self, data: &[u8]) {
         if self.discarding {
-            match data.iter().position(|&b| b == b'\n') {
-                None => return,
-                Some(i) => {
-                    self.discarding = false;
-                    self.buf.extend_from_slice(&data[i + 1..]);
-                }
+            if let Some(i) = data.iter().position(|&b| b == b'\n') {
+                self.discarding = false;
+                self.buf.extend_from_slice(&data[i + 1..]);
             }
         } else {
             self.buf.extend_from_slice(data);

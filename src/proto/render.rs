@@ -75,7 +75,7 @@ impl MessageView<'_> {
         } else {
             let _ = write!(s, "PRIVMSG {} {}", self.sender, self.target);
         }
-        let _ = write!(s, " {} {} :{}\n", self.id, rfc3339(self.time_ms), self.text);
+        let _ = writeln!(s, " {} {} :{}", self.id, rfc3339(self.time_ms), self.text);
         Rc::from(s)
     }
 

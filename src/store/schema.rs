@@ -76,7 +76,8 @@ pub fn open(path: &Path, synchronous: &str) -> Result<Connection, String> {
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection) -> Result<(), String> {
+/// Brings the schema of an open database up to `current_version`.
+pub fn migrate(conn: &mut Connection) -> Result<(), String> {
     let version: u32 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| format!("not a chatd database: {e}"))?;

@@ -1,0 +1,52 @@
+//! The client cap and the timers: SERVER_FULL, login timeout, PING and ping timeout.
+
+mod common;
+use common::*;
+
+#[test]
+fn the_eleventh_connection_is_refused_and_a_slot_frees_when_one_leaves() {
+    let s = TestServer::start();
+    let mut clients: Vec<TestClient> = (0..10).map(|_| s.connect()).collect();
+    assert!(clients.iter().all(|c| c.hello.starts_with("HELLO ")));
+    let mut extra = s.connect();
+    assert_eq!(
+        extra.hello,
+        "FAIL CONNECT SERVER_FULL :the server is full (10 clients); try again later"
+    );
+    assert_eq!(extra.read_to_close(), Vec::<String>::new());
+    clients[3].ok("QUIT", "BYE :quit");
+    let mut next = s.connect();
+    assert!(next.hello.starts_with("HELLO "), "{}", next.hello);
+    next.ok("PING", "OK PING");
+    clients[0].ok("PING", "OK PING");
+}
+
+#[test]
+fn a_connection_that_does_not_log_in_is_closed() {
+    let s = TestServer::with(|c| c.limits.login_timeout_secs = 1);
+    let mut c = s.connect();
+    c.ok("PING", "OK PING");
+    assert_eq!(c.read_to_close(), vec!["BYE :login timeout"]);
+    let mut u = s.user("amy");
+    u.ok("PING", "OK PING");
+}
+
+#[test]
+fn a_silent_client_gets_ping_and_is_closed_without_pong() {
+    let s = TestServer::with(|c| {
+        c.limits.ping_interval_secs = 1;
+        c.limits.ping_timeout_secs = 1;
+    });
+    let mut answering = s.user("amy");
+    let ping = answering.expect("PING ");
+    answering.send(&format!("PONG {}", &ping[5..]));
+    let ping2 = answering.expect("PING ");
+    assert_ne!(ping, ping2, "each PING has its own token");
+    let mut silent = s.user("ben");
+    answering.send(&format!("PONG {}", &ping2[5..]));
+    let lines = silent.read_to_close();
+    assert!(
+        lines.len() == 2 && lines[0].starts_with("PING ") && lines[1] == "BYE :ping timeout",
+        "{lines:?}"
+    );
+}
