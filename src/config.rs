@@ -57,10 +57,14 @@ pub struct Limits {
     pub history_max: usize,
     pub flood_burst: u32,
     pub flood_per_second: u32,
+    pub recvq_bytes: usize,
     pub sendq_bytes: usize,
     pub ping_interval_secs: u64,
     pub ping_timeout_secs: u64,
     pub login_timeout_secs: u64,
+    pub login_failures: usize,
+    pub login_failure_window_secs: u64,
+    pub login_cooldown_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -103,10 +107,14 @@ impl Default for Limits {
             history_max: 100,
             flood_burst: 10,
             flood_per_second: 5,
+            recvq_bytes: 8192,
             sendq_bytes: 262_144,
             ping_interval_secs: 60,
             ping_timeout_secs: 120,
             login_timeout_secs: 120,
+            login_failures: 5,
+            login_failure_window_secs: 60,
+            login_cooldown_secs: 60,
         }
     }
 }
@@ -137,7 +145,7 @@ impl Config {
     fn check(&self) -> Result<(), String> {
         self.listen_addr()?;
         let l = &self.limits;
-        let rules: [(bool, &str); 10] = [
+        let rules: [(bool, &str); 12] = [
             (
                 self.server.max_clients >= 1,
                 "server.max_clients must be at least 1",
@@ -166,6 +174,14 @@ impl Config {
             (
                 l.sendq_bytes >= 4096,
                 "limits.sendq_bytes must be at least 4096",
+            ),
+            (
+                l.recvq_bytes >= l.max_line_bytes,
+                "limits.recvq_bytes must be at least limits.max_line_bytes",
+            ),
+            (
+                l.login_failures >= 1 && l.login_failure_window_secs >= 1,
+                "limits.login_failures and limits.login_failure_window_secs must be at least 1",
             ),
             (
                 l.ping_interval_secs >= 1 && l.ping_timeout_secs >= 1 && l.login_timeout_secs >= 1,

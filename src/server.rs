@@ -8,7 +8,7 @@ use crate::auth::Hasher;
 use crate::config::Config;
 use crate::core::{Core, Settings};
 use crate::jobs::Notify;
-use crate::net::{EventLoop, LoopMsg, WAKER};
+use crate::net::{EventLoop, LoopMsg, NetLimits, Parts, WAKER};
 use crate::store::Store;
 use mio::net::TcpListener;
 use mio::{Poll, Waker};
@@ -78,12 +78,26 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
     };
     let writer = store.spawn(notify.clone());
     let hasher = Hasher::spawn(config.auth.hash_threads, notify);
-    let (max_line, sendq) = (config.limits.max_line_bytes, config.limits.sendq_bytes);
+    let l = &config.limits;
+    let limits = NetLimits {
+        max_line: l.max_line_bytes,
+        sendq: l.sendq_bytes,
+        recvq: l.recvq_bytes,
+    };
     let thread = std::thread::Builder::new()
         .name("chatd-loop".into())
         .spawn(move || {
             let core = Core::new(settings, snapshot);
-            EventLoop::new(poll, listener, core, writer, hasher, inbox, max_line, sendq).run()
+            let parts = Parts {
+                poll,
+                listener,
+                core,
+                writer,
+                hasher,
+                inbox,
+                limits,
+            };
+            EventLoop::new(parts).run()
         })
         .map_err(|e| format!("cannot start the loop thread: {e}"))?;
     log::info!("listening on {addr}");

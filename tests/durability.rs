@@ -5,7 +5,10 @@ use common::*;
 
 #[test]
 fn every_acknowledged_message_is_in_the_database_after_a_clean_stop() {
-    let mut s = TestServer::start();
+    let mut s = TestServer::with(|c| {
+        c.limits.flood_burst = 1000;
+        c.limits.recvq_bytes = 65536;
+    });
     let mut a = s.user("amy");
     let mut b = s.user("ben");
     a.expect("ONLINE ben");

@@ -6,6 +6,7 @@
 //! accounts made by `chatd user add` while the server runs), then the password is verified
 //! (`AuthJob::Verify`, against a dummy hash for an unknown name). The session waits meanwhile.
 
+use super::guard::GuardLimits;
 use super::state::Pending;
 use super::{Core, render};
 use crate::jobs::{AccountRecord, AuthJob, ConnId, CreateError, StoreJob};
@@ -120,13 +121,13 @@ impl Core {
         if self.account_of(conn).is_some() {
             return self.fail(conn, "LOGIN", Code::AlreadyLoggedIn, "log out first");
         }
+        let ip = self.sessions[&conn].ip;
+        if self.guard.blocked(ip, self.now.mono_ms) {
+            let text = "too many failed logins from your address; try again later";
+            return self.fail(conn, "LOGIN", Code::RateLimited, text);
+        }
         if !valid_name(name) {
-            return self.fail(
-                conn,
-                "LOGIN",
-                Code::BadCredentials,
-                "wrong name or password",
-            );
+            return self.login_failed(conn, name);
         }
         self.start_pending(
             conn,
@@ -163,15 +164,8 @@ impl Core {
         let Some(Pending::Login { name, .. }) = self.finish_pending(conn) else {
             return;
         };
-        let ip = self.sessions[&conn].ip;
         let Some(rec) = account else {
-            log::info!("failed login for {name} from {ip}");
-            return self.fail(
-                conn,
-                "LOGIN",
-                Code::BadCredentials,
-                "wrong name or password",
-            );
+            return self.login_failed(conn, &name);
         };
         if let Some(reason) = self.bans.account_ban(rec.id, self.now.wall_ms) {
             let text = format!("this account is banned: {reason}");
@@ -179,6 +173,30 @@ impl Core {
         }
         self.attach(conn, rec.id, &rec.name);
         self.ok(conn, "LOGIN", &[&rec.name]);
+    }
+
+    /// A wrong name or password: counted against the address, logged, BAD_CREDENTIALS.
+    fn login_failed(&mut self, conn: ConnId, name: &str) {
+        let ip = self.sessions[&conn].ip;
+        let l = &self.settings.limits;
+        let limits = GuardLimits {
+            failures: l.login_failures,
+            window_ms: l.login_failure_window_secs * 1000,
+            cooldown_ms: l.login_cooldown_secs * 1000,
+        };
+        log::info!("failed login for {name} from {ip}");
+        if self.guard.failed(ip, self.now.mono_ms, limits) {
+            log::warn!(
+                "{ip}: too many failed logins, refusing LOGIN for {} s",
+                l.login_cooldown_secs
+            );
+        }
+        self.fail(
+            conn,
+            "LOGIN",
+            Code::BadCredentials,
+            "wrong name or password",
+        );
     }
 
     /// # Format

@@ -14,8 +14,10 @@
 mod account;
 mod ban;
 mod chan;
+mod guard;
 pub mod help;
 mod history;
+mod session;
 mod state;
 mod timers;
 
@@ -24,7 +26,7 @@ pub use state::Snapshot;
 
 use crate::config::{Config, Limits};
 use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
-use crate::proto::{Code, Command, Frame, parse, parse::is_blank, render, render::Line};
+use crate::proto::{Code, Command, Frame, render, render::Line};
 use crate::time::Now;
 use ban::Bans;
 use state::{Session, World};
@@ -77,6 +79,8 @@ pub enum Input {
     Frame { conn: ConnId, frame: Frame },
     /// The peer sent EOF and every line it sent is handled: BYE, then close.
     Eof { conn: ConnId },
+    /// The client has more unhandled input than `limits.recvq_bytes`: BYE, then close.
+    Flood { conn: ConnId },
     /// The connection is gone (error, send queue overflow): nothing more can be sent.
     Closed { conn: ConnId, reason: String },
     /// A job finished.
@@ -105,6 +109,7 @@ pub struct Core {
     sessions: HashMap<ConnId, Session>,
     world: World,
     bans: Bans,
+    guard: guard::LoginGuard,
     timers: Timers,
     next_message_id: u64,
     next_channel_id: i64,
@@ -121,6 +126,7 @@ impl Core {
             settings,
             sessions: HashMap::new(),
             world,
+            guard: guard::LoginGuard::default(),
             timers: Timers::default(),
             next_message_id: snapshot.max_message_id + 1,
             next_channel_id: snapshot.max_channel_id + 1,
@@ -139,6 +145,7 @@ impl Core {
             Input::Connected { conn, ip } => self.connected(conn, ip),
             Input::Frame { conn, frame } => self.frame(conn, frame),
             Input::Eof { conn } => self.close(conn, "connection closed", true),
+            Input::Flood { conn } => self.close(conn, "flooding", true),
             Input::Closed { conn, reason } => self.drop_session(conn, &reason, true),
             Input::Done(done) => self.completion(done),
             Input::Tick => self.tick(),
@@ -155,7 +162,7 @@ impl Core {
     pub fn ready(&self, conn: ConnId) -> bool {
         self.sessions
             .get(&conn)
-            .is_some_and(|s| s.pending.is_none())
+            .is_some_and(|s| s.pending.is_none() && s.throttled_until.is_none())
     }
 
     /// The monotonic time (ms) by which `Input::Tick` should be handled, if any.
@@ -171,59 +178,6 @@ impl Core {
     /// Replaces the settings (config reload); sessions and state stay.
     pub fn set_settings(&mut self, settings: Settings) {
         self.settings = settings;
-    }
-
-    fn connected(&mut self, conn: ConnId, ip: IpAddr) {
-        let s = &self.settings;
-        if let Some(reason) = self.bans.address_ban(ip, self.now.wall_ms) {
-            let text = format!("this address is banned: {reason}");
-            self.send(conn, render::fail("CONNECT", Code::Banned, &[], &text));
-            self.out.push_back(Output::Close(conn));
-        } else if self.sessions.len() >= s.max_clients {
-            let text = format!(
-                "the server is full ({} clients); try again later",
-                s.max_clients
-            );
-            self.send(conn, render::fail("CONNECT", Code::ServerFull, &[], &text));
-            self.out.push_back(Output::Close(conn));
-        } else {
-            let hello = render::hello(&s.server_name, &s.version, &s.motd);
-            let login_deadline = self.now.mono_ms + s.limits.login_timeout_secs * 1000;
-            let session = Session {
-                ip,
-                account: None,
-                pending: None,
-                last_rx_ms: self.now.mono_ms,
-                ping_sent_ms: None,
-                login_deadline_ms: Some(login_deadline),
-            };
-            self.sessions.insert(conn, session);
-            self.timers.schedule(conn, self.session_deadline(conn));
-            self.send(conn, hello);
-        }
-    }
-
-    fn frame(&mut self, conn: ConnId, frame: Frame) {
-        let Some(session) = self.sessions.get_mut(&conn) else {
-            return;
-        };
-        session.last_rx_ms = self.now.mono_ms;
-        session.ping_sent_ms = None;
-        match frame {
-            Frame::TooLong => {
-                let text = format!(
-                    "line too long (at most {} bytes)",
-                    self.settings.limits.max_line_bytes
-                );
-                self.fail(conn, "*", Code::LineTooLong, &text);
-            }
-            Frame::BadEncoding => self.fail(conn, "*", Code::BadEncoding, "lines must be UTF-8"),
-            Frame::Line(line) if is_blank(&line) => {}
-            Frame::Line(line) => match parse(&line) {
-                (verb, Ok(cmd)) => self.command(conn, &verb, cmd),
-                (_, Err(r)) => self.fail(conn, &r.verb, r.code, r.text),
-            },
-        }
     }
 
     fn command(&mut self, conn: ConnId, verb: &str, cmd: Command) {
@@ -295,13 +249,6 @@ impl Core {
         }
     }
 
-    fn shutdown(&mut self) {
-        let conns: Vec<ConnId> = self.sessions.keys().copied().collect();
-        for conn in conns {
-            self.close(conn, "server shutting down", false);
-        }
-    }
-
     // ---- helpers shared by the command families ----
 
     fn account_of(&self, conn: ConnId) -> Option<i64> {
@@ -346,37 +293,6 @@ impl Core {
     fn fan_out(&mut self, to: Vec<ConnId>, line: &Line, except: Option<ConnId>) {
         for c in to.into_iter().filter(|c| Some(*c) != except) {
             self.out.push_back(Output::Send(c, line.clone()));
-        }
-    }
-
-    /// Marks the session as waiting on a job; its input is held until `finish_pending`.
-    fn start_pending(&mut self, conn: ConnId, pending: state::Pending) {
-        if let Some(s) = self.sessions.get_mut(&conn) {
-            s.pending = Some(pending);
-        }
-    }
-
-    /// Ends a wait: returns what it was, and lets the connection's input flow again.
-    fn finish_pending(&mut self, conn: ConnId) -> Option<state::Pending> {
-        let pending = self.sessions.get_mut(&conn)?.pending.take();
-        self.out.push_back(Output::Resume(conn));
-        pending
-    }
-
-    /// Says BYE, closes, and removes the session.
-    fn close(&mut self, conn: ConnId, reason: &str, notify: bool) {
-        if self.sessions.contains_key(&conn) {
-            self.send(conn, render::bye(reason));
-            self.out.push_back(Output::Close(conn));
-            self.drop_session(conn, reason, notify);
-        }
-    }
-
-    /// Removes a session; its account goes offline if it was the last one.
-    fn drop_session(&mut self, conn: ConnId, reason: &str, notify: bool) {
-        if self.sessions.contains_key(&conn) {
-            self.detach(conn, Some(reason), notify);
-            self.sessions.remove(&conn);
         }
     }
 }

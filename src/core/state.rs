@@ -41,6 +41,9 @@ pub struct Session {
     pub last_rx_ms: u64,
     pub ping_sent_ms: Option<u64>,
     pub login_deadline_ms: Option<u64>,
+    pub bucket: super::guard::Bucket,
+    /// Input is held back until then (the flood bucket ran dry).
+    pub throttled_until: Option<u64>,
 }
 
 /// An account known to the server, with its live sessions and its channels.

@@ -43,7 +43,10 @@ impl Core {
             Some(sent) => sent + l.ping_timeout_secs * 1000,
             None => s.last_rx_ms + l.ping_interval_secs * 1000,
         };
-        s.login_deadline_ms.map_or(ping, |d| d.min(ping))
+        [s.login_deadline_ms, s.throttled_until]
+            .into_iter()
+            .flatten()
+            .fold(ping, u64::min)
     }
 
     /// Fires every due timer.
@@ -65,12 +68,20 @@ impl Core {
 
     fn fire(&mut self, conn: ConnId) {
         let now = self.now.mono_ms;
-        let s = &self.sessions[&conn];
+        let l = &self.settings.limits;
+        let s = self.sessions.get_mut(&conn).expect("live session");
+        if s.throttled_until.is_some_and(|t| t <= now) {
+            s.throttled_until = None;
+            self.out.push_back(super::Output::Resume(conn));
+        }
         if s.login_deadline_ms.is_some_and(|d| d <= now) {
             self.close(conn, "login timeout", true);
-        } else if s.ping_sent_ms.is_some() {
+        } else if s
+            .ping_sent_ms
+            .is_some_and(|p| p + l.ping_timeout_secs * 1000 <= now)
+        {
             self.close(conn, "ping timeout", true);
-        } else {
+        } else if s.ping_sent_ms.is_none() && s.last_rx_ms + l.ping_interval_secs * 1000 <= now {
             self.timers.tokens += 1;
             let token = format!("chatd-{}", self.timers.tokens);
             self.sessions

@@ -32,6 +32,8 @@ pub struct Conn {
     pub read_closed: bool,
     /// WRITABLE interest is registered.
     pub wants_write: bool,
+    /// Closing: our side is shut down, the peer's last bytes are read and dropped.
+    pub draining: bool,
 }
 
 impl Conn {
@@ -45,6 +47,7 @@ impl Conn {
             closing: false,
             read_closed: false,
             wants_write: false,
+            draining: false,
         }
     }
 
@@ -58,13 +61,15 @@ impl Conn {
         self.out.extend_from_slice(bytes);
     }
 
-    /// One read into `scratch`, fed to the framer.
+    /// One read into `scratch`, fed to the framer (or dropped while draining).
     pub fn read(&mut self, scratch: &mut [u8]) -> io::Result<ReadResult> {
         loop {
             return match self.stream.read(scratch) {
                 Ok(0) => Ok(ReadResult::Eof),
                 Ok(n) => {
-                    self.framer.push(&scratch[..n]);
+                    if !self.draining {
+                        self.framer.push(&scratch[..n]);
+                    }
                     Ok(ReadResult::Data)
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(ReadResult::WouldBlock),

@@ -40,16 +40,37 @@ pub enum LoopMsg {
     Reload(Box<Settings>),
 }
 
-/// The loop and everything it owns.
-pub struct EventLoop {
+/// The byte limits the loop enforces per connection.
+#[derive(Debug, Clone, Copy)]
+pub struct NetLimits {
+    /// Longest line, line end included.
+    pub max_line: usize,
+    /// Output queued for a client that does not read.
+    pub sendq: usize,
+    /// Input waiting to be handled (held back or pipelined behind a slow command).
+    pub recvq: usize,
+}
+
+/// What the loop is built from.
+pub struct Parts {
     pub poll: Poll,
     pub listener: TcpListener,
     pub core: Core,
     pub writer: Writer,
     pub hasher: Hasher,
     pub inbox: Receiver<LoopMsg>,
-    pub max_line: usize,
-    pub sendq: usize,
+    pub limits: NetLimits,
+}
+
+/// The loop and everything it owns.
+pub struct EventLoop {
+    poll: Poll,
+    listener: TcpListener,
+    core: Core,
+    writer: Writer,
+    hasher: Hasher,
+    inbox: Receiver<LoopMsg>,
+    limits: NetLimits,
     conns: Slab<Conn>,
     generation: u32,
     origin: Instant,
@@ -63,27 +84,16 @@ pub struct EventLoop {
 
 impl EventLoop {
     /// Sets up the loop; `run` starts it.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        poll: Poll,
-        listener: TcpListener,
-        core: Core,
-        writer: Writer,
-        hasher: Hasher,
-        inbox: Receiver<LoopMsg>,
-        max_line: usize,
-        sendq: usize,
-    ) -> EventLoop {
+    pub fn new(parts: Parts) -> EventLoop {
         let origin = Instant::now();
         EventLoop {
-            poll,
-            listener,
-            core,
-            writer,
-            hasher,
-            inbox,
-            max_line,
-            sendq,
+            poll: parts.poll,
+            listener: parts.listener,
+            core: parts.core,
+            writer: parts.writer,
+            hasher: parts.hasher,
+            inbox: parts.inbox,
+            limits: parts.limits,
             conns: Slab::new(),
             generation: 0,
             origin,
@@ -172,7 +182,7 @@ impl EventLoop {
                     let slot = entry.key();
                     self.generation = self.generation.wrapping_add(1);
                     let id = ConnId::new(slot, self.generation);
-                    let mut conn = Conn::new(id, stream, self.max_line);
+                    let mut conn = Conn::new(id, stream, self.limits.max_line);
                     if let Err(e) = self.poll.registry().register(
                         &mut conn.stream,
                         Token(slot),
@@ -206,23 +216,32 @@ impl EventLoop {
             let Some(c) = self.conns.get_mut(slot) else {
                 return;
             };
-            if c.closing || !self.core.ready(c.id) {
+            if c.closing {
+                return self.drain(slot);
+            }
+            let (id, ready) = (c.id, self.core.ready(c.id));
+            if ready {
+                if let Some(frame) = c.framer.next_frame() {
+                    self.input(Input::Frame { conn: id, frame });
+                    continue;
+                }
+                if c.read_closed {
+                    match c.framer.finish() {
+                        Some(frame) => self.input(Input::Frame { conn: id, frame }),
+                        None => self.hang_up(slot),
+                    }
+                    continue;
+                }
+            } else if c.read_closed {
                 return;
             }
-            let id = c.id;
-            if let Some(frame) = c.framer.next_frame() {
-                self.input(Input::Frame { conn: id, frame });
-                continue;
-            }
-            if c.read_closed {
-                match c.framer.finish() {
-                    Some(frame) => self.input(Input::Frame { conn: id, frame }),
-                    None => self.hang_up(slot),
-                }
-                continue;
+            if c.framer.buffered() > self.limits.recvq {
+                return self.input(Input::Flood { conn: id });
             }
             if reads == READS_PER_TURN {
-                self.again.push(slot);
+                if ready {
+                    self.again.push(slot);
+                }
                 return;
             }
             reads += 1;
@@ -286,7 +305,7 @@ impl EventLoop {
     fn queue(&mut self, id: ConnId, bytes: &[u8]) {
         let Some(slot) = self.slot(id) else { return };
         let c = &mut self.conns[slot];
-        if c.queued() + bytes.len() > self.sendq {
+        if c.queued() + bytes.len() > self.limits.sendq {
             return self.overflow(slot);
         }
         if c.queued() == 0 {
@@ -299,7 +318,7 @@ impl EventLoop {
     fn overflow(&mut self, slot: usize) {
         let c = &mut self.conns[slot];
         let bye = render::bye("send queue exceeded");
-        if c.queued() + bye.len() <= self.sendq {
+        if c.queued() + bye.len() <= self.limits.sendq {
             c.queue(bye.as_bytes());
         }
         let _ = c.flush();
@@ -320,6 +339,32 @@ impl EventLoop {
             c.closing = true;
             self.lingering.push_back((Instant::now() + LINGER, c.id));
             self.dirty.push(slot);
+        }
+    }
+
+    /// Everything is sent: shut our side down so the last lines arrive before the FIN (closing
+    /// with unread input would send a reset, and the peer could lose them), then drain.
+    fn finish_close(&mut self, slot: usize) {
+        let c = &mut self.conns[slot];
+        let shut = c.stream.shutdown(std::net::Shutdown::Write);
+        if c.read_closed || shut.is_err() || self.stopping.is_some() {
+            return self.drop_conn(slot, "closed by server");
+        }
+        c.draining = true;
+        self.drain(slot);
+    }
+
+    /// Reads and drops what a closing peer still sends, until its EOF or the linger limit.
+    fn drain(&mut self, slot: usize) {
+        let Some(c) = self.conns.get_mut(slot).filter(|c| c.draining) else {
+            return;
+        };
+        loop {
+            match c.read(&mut self.scratch) {
+                Ok(ReadResult::Data) => {}
+                Ok(ReadResult::WouldBlock) => return,
+                Ok(ReadResult::Eof) | Err(_) => return self.drop_conn(slot, "closed by server"),
+            }
         }
     }
 
@@ -353,7 +398,7 @@ impl EventLoop {
             return;
         };
         match c.flush() {
-            Ok(true) if c.closing => self.drop_conn(slot, "closed by server"),
+            Ok(true) if c.closing => self.finish_close(slot),
             Ok(done) if done == c.wants_write => {
                 c.wants_write = !done;
                 let interest = if done {

@@ -106,6 +106,16 @@ impl TestServer {
         TestClient::connect(self.addr)
     }
 
+    /// A client connecting from another loopback address, e.g. 127.0.0.2.
+    pub fn connect_from(&self, ip: &str) -> TestClient {
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        let local: SocketAddr = format!("{ip}:0").parse().unwrap();
+        socket.bind(&local.into()).unwrap();
+        socket.connect(&self.addr.into()).unwrap();
+        TestClient::from_stream(socket.into())
+    }
+
     /// A client connected and registered as `name` (password `password-<name>`).
     pub fn user(&self, name: &str) -> TestClient {
         let mut c = self.connect();

@@ -1,0 +1,69 @@
+//! Floods, password guessing and address bans from other addresses: limits that hold while
+//! everyone else is served.
+
+mod common;
+use common::*;
+
+#[test]
+fn commands_past_the_burst_are_held_back_not_dropped() {
+    let s = TestServer::with(|c| {
+        c.limits.flood_burst = 5;
+        c.limits.flood_per_second = 50;
+    });
+    let mut c = s.connect();
+    let burst: String = (0..40).map(|i| format!("PING {i}\n")).collect();
+    c.send_raw(burst.as_bytes());
+    for i in 0..40 {
+        assert_eq!(c.recv(), format!("OK PING {i}"));
+    }
+}
+
+#[test]
+fn a_client_that_keeps_flooding_is_closed_and_others_are_served() {
+    let s = TestServer::with(|c| c.limits.flood_per_second = 1);
+    let mut calm = s.user("calm");
+    let mut flooder = s.connect();
+    let flood = "PING flood-flood-flood-flood\n".repeat(2000);
+    flooder.send_raw(flood.as_bytes());
+    calm.ok("PING still-here", "OK PING still-here");
+    let lines = flooder.read_to_close();
+    assert_eq!(lines.last().unwrap(), "BYE :flooding");
+    assert!(
+        lines.len() < 100,
+        "most of the flood was never handled: {}",
+        lines.len()
+    );
+    calm.ok("PING after", "OK PING after");
+}
+
+#[test]
+fn repeated_failed_logins_lock_out_that_address_only() {
+    let s = TestServer::with(|c| c.limits.login_failures = 3);
+    s.user("amy").ok("QUIT", "BYE :quit");
+    let mut guesser = s.connect();
+    for _ in 0..3 {
+        guesser.fails("LOGIN amy not-the-password", "BAD_CREDENTIALS");
+    }
+    guesser.fails("LOGIN amy password-amy", "RATE_LIMITED");
+    let mut same_ip = s.connect();
+    same_ip.fails("LOGIN amy password-amy", "RATE_LIMITED");
+    let mut elsewhere = s.connect_from("127.0.0.2");
+    elsewhere.ok("LOGIN amy password-amy", "OK LOGIN amy");
+}
+
+#[test]
+fn an_address_ban_spares_other_addresses() {
+    let s = TestServer::start();
+    let mut root = s.admin();
+    let mut victim = s.connect_from("127.0.0.2");
+    let mut bystander = s.connect_from("127.0.0.3");
+    root.ok("BAN 127.0.0.2 1h :bad neighbour", "OK BAN 127.0.0.2");
+    assert_eq!(victim.read_to_close(), vec!["BYE :banned: bad neighbour"]);
+    bystander.ok("PING", "OK PING");
+    assert!(
+        s.connect_from("127.0.0.2")
+            .hello
+            .starts_with("FAIL CONNECT BANNED")
+    );
+    assert!(s.connect_from("127.0.0.3").hello.starts_with("HELLO "));
+}
