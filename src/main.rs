@@ -103,8 +103,8 @@ fn serve(config: &Config, path: &std::path::Path) -> Result<(), String> {
 fn reload(control: &Control, path: &std::path::Path) {
     match Config::load(path).and_then(|c| server::settings(&c)) {
         Ok(settings) => {
+            log::info!("SIGHUP: reloading {}", path.display());
             control.reload(settings);
-            log::info!("reloaded {}", path.display());
         }
         Err(e) => log::error!("reload failed, keeping the old config: {e}"),
     }

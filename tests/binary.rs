@@ -1,27 +1,92 @@
-//! The built binary, end to end: config file, `user add`, a chat, SIGTERM, exit 0, data kept.
+//! The built binary, end to end: config file, `user add`, a chat, SIGHUP, SIGTERM, exit 0.
 
 mod common;
 use common::*;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chatd");
 
-fn write_config(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("chatd.toml");
+fn config_text(dir: &std::path::Path, motd: &str) -> String {
     let help = concat!(env!("CARGO_MANIFEST_DIR"), "/config/help.txt");
     let db = dir.join("data/chatd.sqlite3");
-    let text = format!(
-        "[server]\nlisten = \"127.0.0.1:0\"\nhelp_file = {help:?}\n[storage]\npath = {db:?}\n[auth]\nbcrypt_cost = 4\nadmins = [\"root\"]\n"
-    );
-    std::fs::write(&path, text).unwrap();
-    path
+    format!(
+        "[server]\nlisten = \"127.0.0.1:0\"\nmotd = {motd:?}\nhelp_file = {help:?}\n[storage]\npath = {db:?}\n[auth]\nbcrypt_cost = 4\nadmins = [\"root\"]\n"
+    )
+}
+
+/// chatd running as a child process; its log lines arrive on a channel.
+struct Daemon {
+    child: Child,
+    log: Receiver<String>,
+    addr: SocketAddr,
+}
+
+impl Daemon {
+    fn start(config: &std::path::Path) -> Daemon {
+        let mut child = Command::new(BIN)
+            .arg("--config")
+            .arg(config)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let (tx, log) = channel();
+        std::thread::spawn(move || {
+            for line in stderr.lines() {
+                let _ = tx.send(line.unwrap_or_default());
+            }
+        });
+        let mut d = Daemon {
+            child,
+            log,
+            addr: "0.0.0.0:0".parse().unwrap(),
+        };
+        let line = d.wait_log("listening on ");
+        d.addr = line
+            .split("listening on ")
+            .nth(1)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        d
+    }
+
+    /// Waits for a log line containing `text`; fails the test if none comes in time.
+    fn wait_log(&mut self, text: &str) -> String {
+        loop {
+            match self.log.recv_timeout(READ_TIMEOUT) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("no log line with {text:?}: {e}"),
+            }
+        }
+    }
+
+    fn signal(&self, sig: libc::c_int) {
+        // SAFETY: kill(2) on the pid of a child this test started and has not reaped yet.
+        assert_eq!(
+            unsafe { libc::kill(self.child.id() as libc::pid_t, sig) },
+            0
+        );
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 #[test]
 fn the_binary_serves_creates_users_and_stops_cleanly_on_sigterm() {
     let dir = TempDir::new();
-    let config = write_config(&dir.0);
+    let config = dir.0.join("chatd.toml");
+    std::fs::write(&config, config_text(&dir.0, "hi")).unwrap();
     let mut add = Command::new(BIN)
         .args(["user", "add", "root", "--config"])
         .arg(&config)
@@ -41,42 +106,20 @@ fn the_binary_serves_creates_users_and_stops_cleanly_on_sigterm() {
         "account root created\n"
     );
 
-    let mut server = Command::new(BIN)
-        .arg("--config")
-        .arg(&config)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(server.stderr.take().unwrap());
-    let addr = loop {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "chatd exited before listening"
-        );
-        if let Some(addr) = line.trim().split("listening on ").nth(1) {
-            break addr.parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-
-    let mut root = TestClient::connect(addr);
+    let mut d = Daemon::start(&config);
+    let mut root = TestClient::connect(d.addr);
     root.ok("LOGIN root root-password", "OK LOGIN root");
-    let mut amy = TestClient::connect(addr);
+    let mut amy = TestClient::connect(d.addr);
     amy.ok("REGISTER amy amy-password amy-password", "OK REGISTER amy");
     amy.ok("JOIN #e2e", "OK JOIN #e2e");
     amy.send("MSG #e2e end to end");
     amy.expect("OK MSG #e2e 1 ");
     root.expect("ONLINE amy");
 
-    let kill = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
+    d.signal(libc::SIGTERM);
     assert_eq!(amy.read_to_close(), vec!["BYE :server shutting down"]);
     assert!(
-        server.wait().unwrap().success(),
+        d.child.wait().unwrap().success(),
         "chatd exits 0 after SIGTERM"
     );
 
@@ -85,6 +128,29 @@ fn the_binary_serves_creates_users_and_stops_cleanly_on_sigterm() {
         .query_row("SELECT text FROM messages WHERE id = 1", [], |r| r.get(0))
         .unwrap();
     assert_eq!(text, "end to end");
+}
+
+#[test]
+fn sighup_reloads_without_dropping_anyone_and_keeps_the_old_config_on_errors() {
+    let dir = TempDir::new();
+    let config = dir.0.join("chatd.toml");
+    std::fs::write(&config, config_text(&dir.0, "first motd")).unwrap();
+    let mut d = Daemon::start(&config);
+    let mut amy = TestClient::connect(d.addr);
+    assert!(amy.hello.ends_with(":first motd"));
+    amy.ok("REGISTER amy amy-password amy-password", "OK REGISTER amy");
+
+    std::fs::write(&config, config_text(&dir.0, "second motd")).unwrap();
+    d.signal(libc::SIGHUP);
+    d.wait_log("configuration reloaded");
+    assert!(TestClient::connect(d.addr).hello.ends_with(":second motd"));
+    amy.ok("PING still", "OK PING still");
+
+    std::fs::write(&config, "[server]\nmotd = 5\n").unwrap();
+    d.signal(libc::SIGHUP);
+    d.wait_log("reload failed, keeping the old config");
+    assert!(TestClient::connect(d.addr).hello.ends_with(":second motd"));
+    amy.ok("PING again", "OK PING again");
 }
 
 #[test]

@@ -62,6 +62,16 @@ pub struct Parts {
     pub limits: NetLimits,
 }
 
+impl NetLimits {
+    pub fn new(l: &crate::config::Limits) -> NetLimits {
+        NetLimits {
+            max_line: l.max_line_bytes,
+            sendq: l.sendq_bytes,
+            recvq: l.recvq_bytes,
+        }
+    }
+}
+
 /// The loop and everything it owns.
 pub struct EventLoop {
     poll: Poll,
@@ -258,10 +268,20 @@ impl EventLoop {
         while let Ok(msg) = self.inbox.try_recv() {
             match msg {
                 LoopMsg::Done(done) => self.input(Input::Done(done)),
-                LoopMsg::Reload(settings) => self.core.set_settings(*settings),
+                LoopMsg::Reload(settings) => self.reload(*settings),
                 LoopMsg::Shutdown => self.shutdown(),
             }
         }
+    }
+
+    /// New settings: the core's, and the byte limits for every connection.
+    fn reload(&mut self, settings: Settings) {
+        self.limits = NetLimits::new(&settings.limits);
+        for (_, c) in self.conns.iter_mut() {
+            c.framer.set_max(self.limits.max_line);
+        }
+        self.core.set_settings(settings);
+        log::info!("configuration reloaded");
     }
 
     fn shutdown(&mut self) {
