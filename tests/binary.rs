@@ -2,84 +2,11 @@
 
 mod common;
 use common::*;
-use std::io::{BufRead, BufReader, Write};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-
-const BIN: &str = env!("CARGO_BIN_EXE_chatd");
+use std::io::Write;
+use std::process::{Command, Stdio};
 
 fn config_text(dir: &std::path::Path, motd: &str) -> String {
-    let help = concat!(env!("CARGO_MANIFEST_DIR"), "/config/help.txt");
-    let db = dir.join("data/chatd.sqlite3");
-    format!(
-        "[server]\nlisten = \"127.0.0.1:0\"\nmotd = {motd:?}\nhelp_file = {help:?}\n[storage]\npath = {db:?}\n[auth]\nbcrypt_cost = 4\nadmins = [\"root\"]\n"
-    )
-}
-
-/// chatd running as a child process; its log lines arrive on a channel.
-struct Daemon {
-    child: Child,
-    log: Receiver<String>,
-    addr: SocketAddr,
-}
-
-impl Daemon {
-    fn start(config: &std::path::Path) -> Daemon {
-        let mut child = Command::new(BIN)
-            .arg("--config")
-            .arg(config)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = BufReader::new(child.stderr.take().unwrap());
-        let (tx, log) = channel();
-        std::thread::spawn(move || {
-            for line in stderr.lines() {
-                let _ = tx.send(line.unwrap_or_default());
-            }
-        });
-        let mut d = Daemon {
-            child,
-            log,
-            addr: "0.0.0.0:0".parse().unwrap(),
-        };
-        let line = d.wait_log("listening on ");
-        d.addr = line
-            .split("listening on ")
-            .nth(1)
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
-        d
-    }
-
-    /// Waits for a log line containing `text`; fails the test if none comes in time.
-    fn wait_log(&mut self, text: &str) -> String {
-        loop {
-            match self.log.recv_timeout(READ_TIMEOUT) {
-                Ok(line) if line.contains(text) => return line,
-                Ok(_) => {}
-                Err(e) => panic!("no log line with {text:?}: {e}"),
-            }
-        }
-    }
-
-    fn signal(&self, sig: libc::c_int) {
-        // SAFETY: kill(2) on the pid of a child this test started and has not reaped yet.
-        assert_eq!(
-            unsafe { libc::kill(self.child.id() as libc::pid_t, sig) },
-            0
-        );
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    base_config(dir, &format!("motd = {motd:?}"), "")
 }
 
 #[test]
@@ -87,7 +14,7 @@ fn the_binary_serves_creates_users_and_stops_cleanly_on_sigterm() {
     let dir = TempDir::new();
     let config = dir.0.join("chatd.toml");
     std::fs::write(&config, config_text(&dir.0, "hi")).unwrap();
-    let mut add = Command::new(BIN)
+    let mut add = Command::new(env!("CARGO_BIN_EXE_chatd"))
         .args(["user", "add", "root", "--config"])
         .arg(&config)
         .stdin(Stdio::piped())
@@ -106,7 +33,7 @@ fn the_binary_serves_creates_users_and_stops_cleanly_on_sigterm() {
         "account root created\n"
     );
 
-    let mut d = Daemon::start(&config);
+    let mut d = Daemon::start(&config, None);
     let mut root = TestClient::connect(d.addr);
     root.ok("LOGIN root root-password", "OK LOGIN root");
     let mut amy = TestClient::connect(d.addr);
@@ -135,7 +62,7 @@ fn sighup_reloads_without_dropping_anyone_and_keeps_the_old_config_on_errors() {
     let dir = TempDir::new();
     let config = dir.0.join("chatd.toml");
     std::fs::write(&config, config_text(&dir.0, "first motd")).unwrap();
-    let mut d = Daemon::start(&config);
+    let mut d = Daemon::start(&config, None);
     let mut amy = TestClient::connect(d.addr);
     assert!(amy.hello.ends_with(":first motd"));
     amy.ok("REGISTER amy amy-password amy-password", "OK REGISTER amy");
@@ -158,7 +85,7 @@ fn a_bad_config_is_refused_with_a_clear_error() {
     let dir = TempDir::new();
     let path = dir.0.join("bad.toml");
     std::fs::write(&path, "[limits]\nmax_line_byte = 100\n").unwrap();
-    let out = Command::new(BIN)
+    let out = Command::new(env!("CARGO_BIN_EXE_chatd"))
         .arg("--config")
         .arg(&path)
         .output()

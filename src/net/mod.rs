@@ -7,6 +7,7 @@
 //! connection that has output once. WRITABLE interest is registered only while output is
 //! queued. An error on one connection ends that connection, never the loop.
 
+mod accept;
 mod conn;
 
 use crate::auth::Hasher;
@@ -90,6 +91,8 @@ pub struct EventLoop {
     lingering: VecDeque<(Instant, ConnId)>,
     scratch: Vec<u8>,
     stopping: Option<Instant>,
+    /// A spare descriptor, given up to refuse a connection when the process runs out.
+    reserve_fd: Option<std::fs::File>,
 }
 
 impl EventLoop {
@@ -113,6 +116,7 @@ impl EventLoop {
             lingering: VecDeque::new(),
             scratch: vec![0; 16 * 1024],
             stopping: None,
+            reserve_fd: std::fs::File::open("/dev/null").ok(),
         }
     }
 
@@ -181,42 +185,6 @@ impl EventLoop {
             .map(|(at, _)| at.saturating_duration_since(Instant::now()));
         let stop = self.stopping.map(|_| Duration::from_millis(50));
         [core, linger, stop].into_iter().flatten().min()
-    }
-
-    fn accept_all(&mut self) {
-        while self.stopping.is_none() {
-            match self.listener.accept() {
-                Ok((stream, addr)) => {
-                    let _ = stream.set_nodelay(true);
-                    let entry = self.conns.vacant_entry();
-                    let slot = entry.key();
-                    self.generation = self.generation.wrapping_add(1);
-                    let id = ConnId::new(slot, self.generation);
-                    let mut conn = Conn::new(id, stream, self.limits.max_line);
-                    if let Err(e) = self.poll.registry().register(
-                        &mut conn.stream,
-                        Token(slot),
-                        Interest::READABLE,
-                    ) {
-                        log::warn!("cannot register a connection from {addr}: {e}");
-                        continue;
-                    }
-                    entry.insert(conn);
-                    log::info!("connection {id} from {addr}");
-                    self.input(Input::Connected {
-                        conn: id,
-                        ip: addr.ip(),
-                    });
-                    self.dirty.push(slot);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    log::warn!("accept failed: {e}");
-                    return;
-                }
-            }
-        }
     }
 
     /// Feeds a connection's lines to the core while it is ready, reading more as needed.

@@ -2,6 +2,10 @@
 //! and a line client whose reads time out, so a failing test never hangs.
 #![allow(dead_code)]
 
+pub mod daemon;
+#[allow(unused_imports)]
+pub use daemon::{Daemon, base_config};
+
 use chatd::config::Config;
 use chatd::server::{self, ServerHandle};
 use std::io::{BufRead, BufReader, ErrorKind, Write};
@@ -185,6 +189,11 @@ impl TestClient {
         };
         c.hello = c.recv();
         c
+    }
+
+    /// Another handle on the socket (e.g. for a writer thread).
+    pub fn stream(&self) -> TcpStream {
+        self.writer.try_clone().unwrap()
     }
 
     /// Sends raw bytes.

@@ -1,0 +1,77 @@
+//! Accepting connections, also when the process is out of file descriptors.
+//!
+//! `accept_all` accepts until WouldBlock. On EMFILE/ENFILE the loop gives up its spare
+//! descriptor, accepts the waiting connection, tells it `FAIL CONNECT SERVER_FULL` and closes it,
+//! then takes the spare back: the backlog drains with an answer instead of clients hanging, and
+//! the loop does not spin (mio is edge-triggered, so nothing re-fires until a new connection).
+
+use super::conn::Conn;
+use super::{EventLoop, Input};
+use crate::jobs::ConnId;
+use crate::proto::{Code, render};
+use mio::net::TcpStream;
+use mio::{Interest, Token};
+use std::io::{self, Write};
+use std::net::SocketAddr;
+
+impl EventLoop {
+    pub(super) fn accept_all(&mut self) {
+        while self.stopping.is_none() {
+            match self.listener.accept() {
+                Ok((stream, addr)) => self.add_conn(stream, addr),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if matches!(e.raw_os_error(), Some(23 | 24)) => {
+                    if !self.refuse_without_fds() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    log::warn!("accept failed: {e}");
+                    return;
+                }
+            }
+        }
+    }
+
+    fn add_conn(&mut self, stream: TcpStream, addr: SocketAddr) {
+        let _ = stream.set_nodelay(true);
+        let entry = self.conns.vacant_entry();
+        let slot = entry.key();
+        self.generation = self.generation.wrapping_add(1);
+        let id = ConnId::new(slot, self.generation);
+        let mut conn = Conn::new(id, stream, self.limits.max_line);
+        let registry = self.poll.registry();
+        if let Err(e) = registry.register(&mut conn.stream, Token(slot), Interest::READABLE) {
+            log::warn!("cannot register a connection from {addr}: {e}");
+            return;
+        }
+        entry.insert(conn);
+        log::info!("connection {id} from {addr}");
+        self.input(Input::Connected {
+            conn: id,
+            ip: addr.ip(),
+        });
+        self.dirty.push(slot);
+    }
+
+    /// Out of descriptors: refuse one waiting connection with the spare. False when there is
+    /// nothing more to do (no connection was waiting: Linux says EMFILE before it looks), or no
+    /// spare.
+    fn refuse_without_fds(&mut self) -> bool {
+        let Some(spare) = self.reserve_fd.take() else {
+            log::warn!("out of file descriptors and no spare: connections wait in the backlog");
+            return false;
+        };
+        drop(spare);
+        let refused = self.listener.accept();
+        let waiting = refused.is_ok();
+        if let Ok((mut stream, addr)) = refused {
+            log::warn!("out of file descriptors: refusing {addr}");
+            let text = "the server is out of resources; try again later";
+            let _ = stream.write(render::fail("CONNECT", Code::ServerFull, &[], text).as_bytes());
+        }
+        self.reserve_fd = std::fs::File::open("/dev/null").ok();
+        waiting && self.reserve_fd.is_some()
+    }
+}
