@@ -248,3 +248,5 @@ fn server_full_counts_sessions_not_slots() {
     let d = h.connect();
     assert!(h.take(d)[0].starts_with("HELLO "));
 }
+
+mod props;

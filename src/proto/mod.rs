@@ -125,3 +125,6 @@ mod tests {
         assert!(!valid_channel("#a b"));
     }
 }
+
+#[cfg(test)]
+mod props;
