@@ -78,3 +78,25 @@ fn prompt(text: &str) -> Result<String, String> {
     read.map_err(|e| format!("reading the password: {e}"))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
+
+/// Writes a consistent copy of the database to `dest` with SQLite's online backup, which
+/// works while the server writes. `dest` must not exist.
+pub fn backup(config: &Config, dest: &std::path::Path) -> Result<(), String> {
+    if dest.exists() {
+        return Err(format!("{}: already exists", dest.display()));
+    }
+    let src = rusqlite::Connection::open_with_flags(
+        &config.storage.path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .map_err(|e| format!("{}: cannot open: {e}", config.storage.path.display()))?;
+    src.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| e.to_string())?;
+    let mut out = rusqlite::Connection::open(dest)
+        .map_err(|e| format!("{}: cannot create: {e}", dest.display()))?;
+    let backup =
+        rusqlite::backup::Backup::new(&src, &mut out).map_err(|e| format!("backup: {e}"))?;
+    backup
+        .run_to_completion(256, std::time::Duration::from_millis(5), None)
+        .map_err(|e| format!("backup: {e}"))
+}

@@ -120,17 +120,26 @@ impl Default for Limits {
 }
 
 impl Config {
-    /// Reads and checks the file at `path`. The error names the file and says what is wrong.
+    /// Reads and checks the file at `path`. The error is `path:line:column: what is wrong`.
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-        Config::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))
+        Config::from_toml(&text).map_err(|e| format!("{}:{e}", path.display()))
     }
 
-    /// Parses and checks TOML text.
+    /// Parses and checks TOML text. The error is `line:column: what is wrong`.
     pub fn from_toml(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
-        config.check()?;
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start);
+            located(text, at, e.message().trim_end())
+        })?;
+        if let Some((key, why)) = config.first_problem() {
+            return Err(located(
+                text,
+                key_offset(text, key),
+                &format!("{key}: {why}"),
+            ));
+        }
         Ok(config)
     }
 
@@ -142,61 +151,129 @@ impl Config {
             .map_err(|_| format!("server.listen: not an address: {:?}", self.server.listen))
     }
 
-    fn check(&self) -> Result<(), String> {
-        self.listen_addr()?;
-        let l = &self.limits;
-        let rules: [(bool, &str); 12] = [
+    /// The first value out of range: its key and why.
+    fn first_problem(&self) -> Option<(&'static str, &'static str)> {
+        let (s, a, l) = (&self.server, &self.auth, &self.limits);
+        let rules: [(bool, &str, &str); 17] = [
             (
-                self.server.max_clients >= 1,
-                "server.max_clients must be at least 1",
+                self.listen_addr().is_ok(),
+                "server.listen",
+                "not an address like 127.0.0.1:6667",
             ),
             (
-                (4..=31).contains(&self.auth.bcrypt_cost),
-                "auth.bcrypt_cost must be 4 to 31",
+                s.max_clients >= 1,
+                "server.max_clients",
+                "must be at least 1",
             ),
             (
-                self.auth.hash_threads >= 1,
-                "auth.hash_threads must be at least 1",
+                (4..=31).contains(&a.bcrypt_cost),
+                "auth.bcrypt_cost",
+                "must be 4 to 31",
+            ),
+            (
+                a.hash_threads >= 1,
+                "auth.hash_threads",
+                "must be at least 1",
+            ),
+            (
+                a.min_password_len <= 72,
+                "auth.min_password_len",
+                "must be at most 72",
             ),
             (
                 l.max_line_bytes >= 64,
-                "limits.max_line_bytes must be at least 64",
+                "limits.max_line_bytes",
+                "must be at least 64",
             ),
-            (l.history_max >= 1, "limits.history_max must be at least 1"),
+            (
+                l.history_max >= 1,
+                "limits.history_max",
+                "must be at least 1",
+            ),
             (
                 l.history_default <= l.history_max,
-                "limits.history_default must not exceed limits.history_max",
+                "limits.history_default",
+                "must not exceed limits.history_max",
             ),
             (
-                l.flood_burst >= 1 && l.flood_per_second >= 1,
-                "limits.flood_burst and limits.flood_per_second must be at least 1",
+                l.flood_burst >= 1,
+                "limits.flood_burst",
+                "must be at least 1",
+            ),
+            (
+                l.flood_per_second >= 1,
+                "limits.flood_per_second",
+                "must be at least 1",
             ),
             (
                 l.sendq_bytes >= 4096,
-                "limits.sendq_bytes must be at least 4096",
+                "limits.sendq_bytes",
+                "must be at least 4096",
             ),
             (
                 l.recvq_bytes >= l.max_line_bytes,
-                "limits.recvq_bytes must be at least limits.max_line_bytes",
+                "limits.recvq_bytes",
+                "must be at least limits.max_line_bytes",
+            ),
+            (
+                l.ping_interval_secs >= 1,
+                "limits.ping_interval_secs",
+                "must be at least 1",
+            ),
+            (
+                l.ping_timeout_secs >= 1,
+                "limits.ping_timeout_secs",
+                "must be at least 1",
+            ),
+            (
+                l.login_timeout_secs >= 1,
+                "limits.login_timeout_secs",
+                "must be at least 1",
             ),
             (
                 l.login_failures >= 1 && l.login_failure_window_secs >= 1,
-                "limits.login_failures and limits.login_failure_window_secs must be at least 1",
-            ),
-            (
-                l.ping_interval_secs >= 1 && l.ping_timeout_secs >= 1 && l.login_timeout_secs >= 1,
-                "limits.*_secs must be at least 1",
+                "limits.login_failures",
+                "it and the window must be at least 1",
             ),
             (
                 matches!(self.storage.synchronous.as_str(), "normal" | "full"),
-                "storage.synchronous must be \"normal\" or \"full\"",
+                "storage.synchronous",
+                "must be \"normal\" or \"full\"",
             ),
         ];
-        match rules.iter().find(|(ok, _)| !ok) {
-            Some((_, why)) => Err(why.to_string()),
-            None => Ok(()),
-        }
+        rules
+            .iter()
+            .find(|(ok, _, _)| !ok)
+            .map(|(_, key, why)| (*key, *why))
     }
+}
+
+/// `line:column: message` for a byte offset into the text.
+fn located(text: &str, offset: usize, message: &str) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("{line}:{column}: {message}")
+}
+
+/// Where `table.key` is set in the text (or its table, or the start).
+fn key_offset(text: &str, dotted: &str) -> usize {
+    let (table, key) = dotted.split_once('.').unwrap_or(("", dotted));
+    let header = format!("[{table}]");
+    let mut offset = 0;
+    let mut in_table = false;
+    let mut table_at = None;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            in_table = t.trim_end() == header;
+            table_at = table_at.or(in_table.then_some(offset));
+        } else if in_table && t.split(['=', ' ']).next() == Some(key) {
+            return offset + (line.len() - t.len());
+        }
+        offset += line.len();
+    }
+    table_at.unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -224,6 +301,20 @@ mod tests {
     fn unknown_keys_are_errors() {
         let err = Config::from_toml("[limits]\nmax_line_byte = 5\n").unwrap_err();
         assert!(err.contains("max_line_byte"), "{err}");
+    }
+
+    #[test]
+    fn errors_say_where() {
+        let err =
+            Config::from_toml("[server]\nname = \"x\"\n[limits]\n  history_max = 0\n").unwrap_err();
+        assert_eq!(err, "4:3: limits.history_max: must be at least 1");
+        let err = Config::from_toml("[auth]\nbcrypt_cost = \"high\"\n").unwrap_err();
+        assert!(err.starts_with("2:15: "), "{err}");
+        let err = Config::from_toml("[limits]\nmax_line_byte = 5\n").unwrap_err();
+        assert!(
+            err.starts_with("2:1: ") && err.contains("max_line_byte"),
+            "{err}"
+        );
     }
 
     #[test]

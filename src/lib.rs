@@ -10,6 +10,7 @@ pub mod config;
 pub mod core;
 pub mod jobs;
 pub mod net;
+pub mod notify;
 pub mod proto;
 pub mod server;
 pub mod store;

@@ -1,32 +1,65 @@
-//! The `chatd` binary: the server, and the operator's `user add` command.
+//! The `chatd` binary: the server, and the operator's commands.
 //!
 //! ```text
-//! chatd [--config PATH]                  run the server (default config/chatd.toml)
-//! chatd user add NAME [--config PATH]    create an account; password from standard input
-//! chatd --version | --help
+//! chatd [--config PATH]                    run the server (default config/chatd.toml)
+//! chatd --check-config [--config PATH]     check the config file; exit 0, or 2 with the errors
+//! chatd user add NAME [--config PATH]      create an account; password from standard input
+//! chatd backup DEST [--config PATH]        write a consistent copy of the database, also live
 //! ```
-//! SIGTERM and SIGINT stop the server cleanly; SIGHUP reloads the config file.
+//! Signals are taken by a thread of their own (signal-hook's iterator) and forwarded to the
+//! event loop through its channel and Waker, the same path tests use; so the config file is
+//! read off the loop. SIGTERM and SIGINT stop cleanly; SIGHUP reloads the config file.
 
 use chatd::config::Config;
+use chatd::notify::Notifier;
 use chatd::server::{self, Control};
+use clap::{Parser, Subcommand};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage:
-  chatd [--config PATH]                 run the server (default: config/chatd.toml)
-  chatd user add NAME [--config PATH]   create an account; the password is the first line of
-                                        standard input (asked twice, without echo, on a terminal)
-  chatd --version | --help
+/// A chat server with a plaintext line protocol over TCP.
+#[derive(Parser)]
+#[command(
+    name = "chatd",
+    version,
+    after_help = "Signals: SIGTERM or SIGINT stop cleanly, SIGHUP reloads the config file.\nLogs go to standard error; RUST_LOG sets the level (default info)."
+)]
+struct Cli {
+    /// The config file.
+    #[arg(long, global = true, default_value = "config/chatd.toml")]
+    config: PathBuf,
+    /// Check the config file and exit: 0 if it is good, 2 with the errors if not.
+    #[arg(long)]
+    check_config: bool,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
 
-Signals: SIGTERM or SIGINT stop cleanly, SIGHUP reloads the config file.
-Logs go to standard error; RUST_LOG sets the level (default info).";
+#[derive(Subcommand)]
+enum Cmd {
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCmd,
+    },
+    /// Write a consistent copy of the database to DEST (SQLite online backup), also while the
+    /// server runs.
+    Backup { dest: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account. The password is the first line of standard input; on a terminal it
+    /// is asked twice, without echo. Works while the server runs.
+    Add { name: String },
+}
 
 fn main() -> ExitCode {
     init_logging();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let cli = Cli::parse();
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("chatd: {e}");
@@ -44,51 +77,43 @@ fn init_logging() {
     builder.init();
 }
 
-fn run(args: &[String]) -> Result<(), String> {
-    let mut config_path = PathBuf::from("config/chatd.toml");
-    let mut words = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--config" => config_path = it.next().ok_or("--config needs a path")?.into(),
-            "--version" | "-V" => {
-                println!("chatd {}", env!("CARGO_PKG_VERSION"));
-                return Ok(());
-            }
-            "--help" | "-h" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other if other.starts_with('-') => {
-                return Err(format!("unknown option {other}\n{USAGE}"));
-            }
-            word => words.push(word),
-        }
+fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::load(&cli.config)?;
+    if cli.check_config {
+        server::settings(&config)?;
+        println!("{}: ok", cli.config.display());
+        return Ok(());
     }
-    let config = Config::load(&config_path)?;
-    match words.as_slice() {
-        [] => serve(&config, &config_path),
-        ["user", "add", name] => {
+    match cli.command {
+        None => serve(&config, &cli.config),
+        Some(Cmd::User {
+            action: UserCmd::Add { name },
+        }) => {
             let password = chatd::admin::read_password()?;
-            let name = chatd::admin::add_user(&config, name, &password)?;
+            let name = chatd::admin::add_user(&config, &name, &password)?;
             println!("account {name} created");
             Ok(())
         }
-        _ => Err(format!("unknown command {:?}\n{USAGE}", words.join(" "))),
+        Some(Cmd::Backup { dest }) => {
+            chatd::admin::backup(&config, &dest)?;
+            println!("backup written to {}", dest.display());
+            Ok(())
+        }
     }
 }
 
 /// Runs the server until a signal stops it or its loop fails (then the exit code says so).
-fn serve(config: &Config, path: &std::path::Path) -> Result<(), String> {
+fn serve(config: &Config, path: &Path) -> Result<(), String> {
     let mut signals =
         Signals::new([SIGTERM, SIGINT, SIGHUP]).map_err(|e| format!("signals: {e}"))?;
     let mut handle = server::start(config)?;
     let control = handle.control();
     let path = path.to_owned();
     std::thread::spawn(move || {
+        let notifier = Notifier::from_env();
         for signal in signals.forever() {
             if signal == SIGHUP {
-                reload(&control, &path);
+                reload(&control, &path, &notifier);
             } else {
                 log::info!("signal {signal}: stopping");
                 control.shutdown();
@@ -100,12 +125,14 @@ fn serve(config: &Config, path: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-fn reload(control: &Control, path: &std::path::Path) {
+fn reload(control: &Control, path: &Path, notifier: &Notifier) {
+    notifier.send("RELOADING=1");
+    log::info!("SIGHUP: reloading {}", path.display());
     match Config::load(path).and_then(|c| server::settings(&c)) {
-        Ok(settings) => {
-            log::info!("SIGHUP: reloading {}", path.display());
-            control.reload(settings);
+        Ok(settings) => control.reload(settings),
+        Err(e) => {
+            log::error!("reload failed, keeping the old config: {e}");
+            notifier.send("READY=1");
         }
-        Err(e) => log::error!("reload failed, keeping the old config: {e}"),
     }
 }

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::core::{Core, Settings};
 use crate::jobs::Notify;
 use crate::net::{EventLoop, LoopMsg, NetLimits, Parts, WAKER};
+use crate::notify::Notifier;
 use crate::store::Store;
 use mio::net::TcpListener;
 use mio::{Poll, Waker};
@@ -88,7 +89,9 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
         .name("chatd-loop".into())
         .spawn(move || {
             let core = Core::new(settings, snapshot);
+            let notifier = Notifier::from_env();
             let parts = Parts {
+                notifier,
                 poll,
                 listener,
                 core,

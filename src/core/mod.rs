@@ -34,6 +34,10 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
 use timers::Timers;
 
+/// Ids skipped after an unclean stop: more than the writer ever holds in flight, so an id that
+/// was acknowledged but lost in a crash is never given to another message.
+pub const UNCLEAN_ID_GAP: u64 = 1_000_000;
+
 /// What the core needs from the configuration, ready to use.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -128,7 +132,9 @@ impl Core {
             world,
             guard: guard::LoginGuard::default(),
             timers: Timers::default(),
-            next_message_id: snapshot.max_message_id + 1,
+            next_message_id: snapshot.max_message_id
+                + 1
+                + if snapshot.unclean { UNCLEAN_ID_GAP } else { 0 },
             next_channel_id: snapshot.max_channel_id + 1,
             out: VecDeque::new(),
             now: Now {

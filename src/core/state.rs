@@ -22,6 +22,9 @@ pub struct Snapshot {
     pub max_message_id: u64,
     pub max_channel_id: i64,
     pub max_ban_id: i64,
+    /// The previous run did not stop cleanly: acknowledged messages may be missing, and their
+    /// ids must not be given out again.
+    pub unclean: bool,
 }
 
 /// What a session is waiting for, if anything; its input is held until then.

@@ -13,6 +13,7 @@ mod conn;
 use crate::auth::Hasher;
 use crate::core::{Core, Input, Output, Settings};
 use crate::jobs::{Completion, ConnId};
+use crate::notify::Notifier;
 use crate::proto::render;
 use crate::store::Writer;
 use crate::time::Now;
@@ -61,6 +62,7 @@ pub struct Parts {
     pub hasher: Hasher,
     pub inbox: Receiver<LoopMsg>,
     pub limits: NetLimits,
+    pub notifier: Notifier,
 }
 
 impl NetLimits {
@@ -82,6 +84,8 @@ pub struct EventLoop {
     hasher: Hasher,
     inbox: Receiver<LoopMsg>,
     limits: NetLimits,
+    notifier: Notifier,
+    next_watchdog: Option<Instant>,
     conns: Slab<Conn>,
     generation: u32,
     origin: Instant,
@@ -107,6 +111,8 @@ impl EventLoop {
             hasher: parts.hasher,
             inbox: parts.inbox,
             limits: parts.limits,
+            next_watchdog: parts.notifier.watchdog_every().map(|_| origin),
+            notifier: parts.notifier,
             conns: Slab::new(),
             generation: 0,
             origin,
@@ -126,6 +132,7 @@ impl EventLoop {
             .registry()
             .register(&mut self.listener, LISTENER, Interest::READABLE)?;
         let mut events = Events::with_capacity(1024);
+        self.notify("READY=1");
         loop {
             let timeout = self.timeout();
             if let Err(e) = self.poll.poll(&mut events, timeout)
@@ -158,6 +165,7 @@ impl EventLoop {
             }
             self.flush_dirty();
             self.expire_lingering();
+            self.watchdog();
             if self
                 .stopping
                 .is_some_and(|at| self.conns.is_empty() || at.elapsed() > LINGER)
@@ -184,7 +192,30 @@ impl EventLoop {
             .front()
             .map(|(at, _)| at.saturating_duration_since(Instant::now()));
         let stop = self.stopping.map(|_| Duration::from_millis(50));
-        [core, linger, stop].into_iter().flatten().min()
+        let watchdog = self
+            .next_watchdog
+            .map(|at| at.saturating_duration_since(Instant::now()));
+        [core, linger, stop, watchdog].into_iter().flatten().min()
+    }
+
+    /// Tells systemd how things are; `state` is the notification's first line.
+    fn notify(&self, state: &str) {
+        let status = format!(
+            "{state}\nSTATUS={} clients connected",
+            self.core.session_count()
+        );
+        self.notifier.send(&status);
+    }
+
+    /// Sends `WATCHDOG=1` when due: a stuck loop stops sending it and systemd restarts chatd.
+    fn watchdog(&mut self) {
+        let (Some(at), Some(every)) = (self.next_watchdog, self.notifier.watchdog_every()) else {
+            return;
+        };
+        if at <= Instant::now() {
+            self.notify("WATCHDOG=1");
+            self.next_watchdog = Some(Instant::now() + every);
+        }
     }
 
     /// Feeds a connection's lines to the core while it is ready, reading more as needed.
@@ -250,11 +281,13 @@ impl EventLoop {
         }
         self.core.set_settings(settings);
         log::info!("configuration reloaded");
+        self.notify("READY=1");
     }
 
     fn shutdown(&mut self) {
         if self.stopping.is_none() {
             log::info!("shutting down");
+            self.notify("STOPPING=1");
             self.stopping = Some(Instant::now());
             let _ = self.poll.registry().deregister(&mut self.listener);
             self.input(Input::Shutdown);

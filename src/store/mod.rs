@@ -23,28 +23,42 @@ const MAX_BATCH: usize = 20_000;
 /// An open database, before its writer starts.
 pub struct Store {
     db: Connection,
+    /// The previous run did not stop cleanly.
+    unclean: bool,
+    lock: std::fs::File,
 }
 
 impl Store {
-    /// Opens (creating and migrating) the database.
+    /// Locks (one server per database), opens (creating and migrating) the database, and
+    /// marks it in use until the writer exits cleanly.
     pub fn open(path: &Path, synchronous: &str) -> Result<Store, String> {
-        Ok(Store {
-            db: schema::open(path, synchronous)?,
-        })
+        let lock = lock(path)?;
+        let db = schema::open(path, synchronous)?;
+        let unclean = queries::mark_running(&db).map_err(|e| format!("{}: {e}", path.display()))?;
+        if unclean {
+            log::warn!("{}: the last run did not stop cleanly", path.display());
+        }
+        Ok(Store { db, unclean, lock })
     }
 
     /// Loads the start-up state, keeping `recent` messages per channel.
     pub fn snapshot(&self, recent: usize) -> Result<Snapshot, String> {
-        queries::load_snapshot(&self.db, recent).map_err(|e| format!("loading the database: {e}"))
+        let mut snap = queries::load_snapshot(&self.db, recent)
+            .map_err(|e| format!("loading the database: {e}"))?;
+        snap.unclean = self.unclean;
+        Ok(snap)
     }
 
     /// Starts the writer thread.
     pub fn spawn(self, notify: Notify) -> Writer {
         let (tx, rx) = channel();
-        let db = self.db;
+        let (db, lock) = (self.db, self.lock);
         let thread = std::thread::Builder::new()
             .name("chatd-writer".into())
-            .spawn(move || run(db, rx, notify))
+            .spawn(move || {
+                run(db, rx, notify);
+                drop(lock);
+            })
             .expect("spawning the writer thread");
         Writer {
             tx: Some(tx),
@@ -101,6 +115,31 @@ fn run(mut db: Connection, rx: Receiver<StoreJob>, notify: Notify) {
     }
     if let Err(e) = db.execute_batch("PRAGMA optimize") {
         log::warn!("optimize on close: {e}");
+    }
+    if let Err(e) = queries::mark_stopped(&db) {
+        log::error!("marking a clean stop: {e}");
+    }
+}
+
+/// Takes the database's lock file (`<path>.lock`), so a second server on it refuses to start.
+fn lock(path: &Path) -> Result<std::fs::File, String> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
+    }
+    let file = std::fs::File::create(&name)
+        .map_err(|e| format!("{}: cannot create: {e}", Path::new(&name).display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "{}: another chatd is using this database",
+            path.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(format!("{}: cannot lock: {e}", Path::new(&name).display()))
+        }
     }
 }
 

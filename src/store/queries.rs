@@ -16,6 +16,28 @@ pub fn conv_key(a: i64, b: i64) -> i64 {
     (a.min(b) << 32) | a.max(b)
 }
 
+/// Marks the database in use; true if the previous run never marked a clean stop.
+pub fn mark_running(db: &Connection) -> Res<bool> {
+    let was: Option<String> = db
+        .query_row("SELECT value FROM meta WHERE key = 'running'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    db.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('running', '1')",
+        [],
+    )?;
+    Ok(was.as_deref() == Some("1"))
+}
+
+/// Marks a clean stop.
+pub fn mark_stopped(db: &Connection) -> Res<usize> {
+    db.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('running', '0')",
+        [],
+    )
+}
+
 /// Loads what the core starts from, with the latest `recent` messages of each channel.
 pub fn load_snapshot(db: &Connection, recent: usize) -> Res<Snapshot> {
     let mut snap = Snapshot::default();

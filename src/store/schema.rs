@@ -7,7 +7,8 @@ use rusqlite::Connection;
 use std::path::Path;
 
 /// Each entry moves the schema one version up. Append; never edit a released entry.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE accounts (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -51,7 +52,14 @@ CREATE TABLE bans (
     reason TEXT NOT NULL,
     CHECK ((account IS NULL) <> (net IS NULL))
 );
-"#];
+"#,
+    r#"
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
+];
 
 /// The schema version this binary writes.
 pub fn current_version() -> u32 {

@@ -20,8 +20,14 @@ pub struct Daemon {
 impl Daemon {
     /// Starts `chatd --config PATH`, with at most `nofile` file descriptors if given.
     pub fn start(config: &Path, nofile: Option<u64>) -> Daemon {
+        Daemon::start_with(config, nofile, &[])
+    }
+
+    /// The same, with environment variables set.
+    pub fn start_with(config: &Path, nofile: Option<u64>, env: &[(&str, &str)]) -> Daemon {
         let mut cmd = Command::new(BIN);
         cmd.arg("--config").arg(config).stderr(Stdio::piped());
+        cmd.envs(env.iter().copied());
         if let Some(n) = nofile {
             let limit = libc::rlimit {
                 rlim_cur: n,

@@ -20,7 +20,10 @@ fn command() -> impl Strategy<Value = String> {
         (name.clone()).prop_map(|n| format!("HISTORY {n}")),
         (chan.clone(), name.clone()).prop_map(|(c, n)| format!("KICK {c} {n}")),
         chan.prop_map(|c| format!("NAMES {c}")),
-        prop::sample::select(vec!["WHO", "LIST", "PING x", "HELP", "BANS", "FROB", "MSG", "WHO x"]).prop_map(str::to_owned),
+        prop::sample::select(vec![
+            "WHO", "LIST", "PING x", "HELP", "BANS", "FROB", "MSG", "WHO x"
+        ])
+        .prop_map(str::to_owned),
     ]
 }
 
