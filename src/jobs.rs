@@ -87,6 +87,36 @@ pub struct HistoryRow {
     pub text: String,
 }
 
+/// An audit record: who did what to whom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub time_ms: i64,
+    /// The account acting, or `-`.
+    pub actor: String,
+    /// LOGIN, LOGIN_FAILED, KICK, BAN, UNBAN, OP, DEOP, CHANNEL, ACCEPT, REJECT.
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+/// A join request's state, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestStatus {
+    Pending,
+    Accepted,
+    Rejected,
+}
+
+impl RequestStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Pending => "pending",
+            RequestStatus::Accepted => "accepted",
+            RequestStatus::Rejected => "rejected",
+        }
+    }
+}
+
 /// Work for the writer thread, done in the order sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreJob {
@@ -129,6 +159,30 @@ pub enum StoreJob {
     AddBan(BanRow),
     RemoveBan {
         id: i64,
+    },
+    SetPrivate {
+        channel: i64,
+        private: bool,
+    },
+    AddOp {
+        channel: i64,
+        account: i64,
+    },
+    RemoveOp {
+        channel: i64,
+        account: i64,
+    },
+    SetRequest {
+        channel: i64,
+        account: i64,
+        status: RequestStatus,
+        at_ms: i64,
+        by: Option<String>,
+    },
+    InsertAudit(AuditRow),
+    Audit {
+        conn: ConnId,
+        limit: usize,
     },
 }
 
@@ -173,6 +227,10 @@ pub enum Completion {
     History {
         conn: ConnId,
         rows: Option<Vec<HistoryRow>>,
+    },
+    Audit {
+        conn: ConnId,
+        rows: Option<Vec<AuditRow>>,
     },
 }
 

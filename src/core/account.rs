@@ -184,13 +184,12 @@ impl Core {
             window_ms: l.login_failure_window_secs * 1000,
             cooldown_ms: l.login_cooldown_secs * 1000,
         };
+        let cooldown = l.login_cooldown_secs;
         log::info!("failed login for {name} from {ip}");
         if self.guard.failed(ip, self.now.mono_ms, limits) {
-            log::warn!(
-                "{ip}: too many failed logins, refusing LOGIN for {} s",
-                l.login_cooldown_secs
-            );
+            log::warn!("{ip}: too many failed logins, refusing LOGIN for {cooldown} s");
         }
+        self.audit(None, "LOGIN_FAILED", name, &ip.to_string());
         self.fail(
             conn,
             "LOGIN",
@@ -228,10 +227,13 @@ impl Core {
         self.world.add_account(account, name);
         let a = self.world.accounts.get_mut(&account).expect("added above");
         a.sessions.push(conn);
+        a.last_seen_ms = Some(self.now.wall_ms);
+        a.last_ip = Some(ip.clone());
         if a.sessions.len() == 1 {
             let others = self.logged_in_sessions();
             self.fan_out(others, &render::online(name), Some(conn));
         }
+        self.audit(Some(account), "LOGIN", name, &ip);
         self.store(StoreJob::TouchAccount {
             id: account,
             ip,
@@ -249,6 +251,7 @@ impl Core {
             return;
         };
         a.sessions.retain(|c| *c != conn);
+        a.last_seen_ms = Some(self.now.wall_ms);
         if a.sessions.is_empty() && notify {
             let line = render::offline(&a.name, reason);
             let others = self.logged_in_sessions();

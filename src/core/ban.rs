@@ -151,7 +151,7 @@ impl Core {
         found
     }
 
-    fn require_admin(&mut self, conn: ConnId, me: i64, verb: &str) -> bool {
+    pub(super) fn require_admin(&mut self, conn: ConnId, me: i64, verb: &str) -> bool {
         let admin = self.is_admin(me);
         if !admin {
             self.fail(conn, verb, Code::NotAllowed, "only admins may do that");
@@ -211,6 +211,15 @@ impl Core {
         self.bans.next_id += 1;
         self.store(StoreJob::AddBan(row.clone()));
         log::info!("ban {shown} by {} ({})", row.by, row.reason);
+        let until = row
+            .expires_ms
+            .map_or_else(|| "never".to_owned(), crate::time::rfc3339);
+        self.audit(
+            Some(me),
+            "BAN",
+            &shown,
+            &format!("until {until}: {}", row.reason),
+        );
         let bye = format!("banned: {}", row.reason);
         self.bans.list.push((row, net));
         self.ok(conn, "BAN", &[&shown]);
@@ -251,6 +260,7 @@ impl Core {
             Some(id) => {
                 self.store(StoreJob::RemoveBan { id });
                 log::info!("unban {shown} by {}", self.world.name_of(me));
+                self.audit(Some(me), "UNBAN", &shown, "");
                 self.ok(conn, "UNBAN", &[&shown]);
             }
             None => self.fail_on(conn, "UNBAN", Code::NotBanned, &shown, "that is not banned"),

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 impl Core {
     /// The channel's id, or a FAIL sent for `verb` and `None`.
-    fn channel_id(&mut self, conn: ConnId, verb: &str, channel: &str) -> Option<i64> {
+    pub(super) fn channel_id(&mut self, conn: ConnId, verb: &str, channel: &str) -> Option<i64> {
         let id = self.world.channel_by_name(channel).map(|c| c.id);
         if id.is_none() {
             self.fail_on(conn, verb, Code::NoSuchChannel, channel, "no such channel");
@@ -50,6 +50,10 @@ impl Core {
             Some(c) => c.id,
             None => self.create_channel(me, channel),
         };
+        let c = &self.world.channels[&id];
+        if c.private && !c.members.contains(&me) && !self.can_moderate(me, id) {
+            return self.request_join(conn, me, id);
+        }
         if self.world.join(me, id) {
             let at_ms = self.now.wall_ms;
             self.store(StoreJob::AddMember {
@@ -156,68 +160,15 @@ impl Core {
     }
 
     /// # Format
-    /// `KICK <#channel> <name> [:reason]` (owner or admin) → `OK KICK <#channel> <name>`;
-    /// members, the kicked one included, get `KICK <#channel> <name> <by> [:reason]`.
-    pub(super) fn kick(
-        &mut self,
-        conn: ConnId,
-        me: i64,
-        channel: &str,
-        name: &str,
-        reason: Option<String>,
-    ) {
-        let Some(id) = self.channel_id(conn, "KICK", channel) else {
-            return;
-        };
-        if self.world.channels[&id].owner != me && !self.is_admin(me) {
-            return self.fail_on(
-                conn,
-                "KICK",
-                Code::NotAllowed,
-                channel,
-                "only the channel's owner or an admin may kick",
-            );
-        }
-        let Some(target) = self.world.account_by_name(name).map(|a| a.id) else {
-            return self.fail_on(conn, "KICK", Code::NoSuchUser, name, "no such user");
-        };
-        let c = &self.world.channels[&id];
-        let (chan, target_name) = (c.name.clone(), self.world.name_of(target).to_owned());
-        if !c.members.contains(&target) {
-            return self.fail_on(
-                conn,
-                "KICK",
-                Code::NotInChannel,
-                &target_name,
-                "they are not in that channel",
-            );
-        }
-        let line = render::kick(
-            &chan,
-            &target_name,
-            self.world.name_of(me),
-            reason.as_deref(),
-        );
-        let to = self.world.member_sessions(id).collect();
-        self.fan_out(to, &line, Some(conn));
-        self.world.leave(target, id);
-        self.store(StoreJob::RemoveMember {
-            account: target,
-            channel: id,
-        });
-        log::info!(
-            "kick {target_name} from {chan} by {}",
-            self.world.name_of(me)
-        );
-        self.ok(conn, "KICK", &[&chan, &target_name]);
-    }
-
-    /// # Format
     /// `NAMES <#channel>` → `NAME <#channel> <name> <status>` lines, `OK NAMES <#channel> <count>`.
-    pub(super) fn names(&mut self, conn: ConnId, channel: &str) {
+    pub(super) fn names(&mut self, conn: ConnId, me: i64, channel: &str) {
         let Some(id) = self.channel_id(conn, "NAMES", channel) else {
             return;
         };
+        if !self.can_see(me, id) {
+            let text = "the channel is private and you are not in it";
+            return self.fail_on(conn, "NAMES", Code::NotInChannel, channel, text);
+        }
         let c = &self.world.channels[&id];
         let mut members: Vec<(&str, &str)> = c
             .members
@@ -251,11 +202,12 @@ impl Core {
 
     /// # Format
     /// `LIST` → `CHANNEL <#channel> <members>` lines, then `OK LIST <count>`.
-    pub(super) fn list(&mut self, conn: ConnId) {
+    pub(super) fn list(&mut self, conn: ConnId, me: i64) {
         let mut chans: Vec<(&str, usize)> = self
             .world
             .channels
             .values()
+            .filter(|c| self.can_see(me, c.id))
             .map(|c| (c.name.as_str(), c.members.len()))
             .collect();
         chans.sort_by_key(|(n, _)| n.to_ascii_lowercase());

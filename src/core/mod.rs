@@ -8,8 +8,10 @@
 //! `next_deadline` tells when to call `handle(now, Input::Tick)` for timeouts.
 //!
 //! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
-//! submodules: `account` (REGISTER, LOGIN, LOGOUT, QUIT), `chan` (JOIN, PART, MSG, NAMES, WHO,
-//! LIST, KICK), `history` (PRIVMSG, HISTORY), `ban` (BAN, UNBAN, BANS), `timers`, `help`.
+//! submodules: `session` (connect, lines in, close), `account` (REGISTER, LOGIN, LOGOUT, QUIT),
+//! `chan` (JOIN, PART, MSG, NAMES, WHO, LIST), `history` (PRIVMSG, HISTORY), `moderation`
+//! (KICK, OP, DEOP, WHOIS, AUDIT), `private` (CHANNEL, REQUESTS, ACCEPT, REJECT), `ban` (BAN,
+//! UNBAN, BANS), `guard` (flood and login limits), `timers`, `help`.
 
 mod account;
 mod ban;
@@ -17,12 +19,15 @@ mod chan;
 mod guard;
 pub mod help;
 mod history;
+mod moderation;
+mod private;
 mod session;
+pub mod snapshot;
 mod state;
 mod timers;
 
 pub use help::Help;
-pub use state::Snapshot;
+pub use snapshot::Snapshot;
 
 use crate::config::{Config, Limits};
 use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
@@ -226,7 +231,17 @@ impl Core {
                 channel,
                 name,
                 reason,
-            } => self.kick(conn, me, &channel, &name, reason),
+            } => self.kick(conn, me, channel, &name, reason),
+            Command::Op { channel, name } => self.set_op(conn, me, &channel, &name, true),
+            Command::Deop { channel, name } => self.set_op(conn, me, &channel, &name, false),
+            Command::Whois { name } => self.whois(conn, me, &name),
+            Command::ChannelMode { channel, private } => {
+                self.channel_mode(conn, me, &channel, private)
+            }
+            Command::Requests { channel } => self.requests(conn, me, &channel),
+            Command::Accept { channel, name } => self.decide(conn, me, &channel, &name, true),
+            Command::Reject { channel, name } => self.decide(conn, me, &channel, &name, false),
+            Command::Audit { limit } => self.audit_log(conn, me, limit),
             Command::Ban {
                 target,
                 duration_secs,
@@ -234,9 +249,9 @@ impl Core {
             } => self.ban(conn, me, &target, duration_secs, reason),
             Command::Unban { target } => self.unban(conn, me, &target),
             Command::Bans => self.list_bans(conn, me),
-            Command::Names { channel } => self.names(conn, &channel),
+            Command::Names { channel } => self.names(conn, me, &channel),
             Command::Who => self.who(conn),
-            Command::List => self.list(conn),
+            Command::List => self.list(conn, me),
             Command::Help { topic } => self.help(conn, topic),
             Command::Ping { token } => {
                 self.ok(conn, "PING", &[token.as_deref().unwrap_or_default()])
@@ -252,6 +267,7 @@ impl Core {
             Completion::AccountFound { conn, account } => self.account_found(conn, account),
             Completion::Verified { conn, account } => self.verified(conn, account),
             Completion::History { conn, rows } => self.history_done(conn, rows),
+            Completion::Audit { conn, rows } => self.audit_done(conn, rows),
         }
     }
 

@@ -4,28 +4,11 @@
 //! both sides (account → channels, channel → members) and changed only through `World::join`
 //! and `World::leave`, so the two never disagree.
 
-use crate::jobs::{BanRow, ConnId, MessageRow, MessageTarget};
+use crate::jobs::ConnId;
 use crate::proto::key;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
 use std::rc::Rc;
-
-/// What the store loads at start-up for the core.
-#[derive(Debug, Default, Clone)]
-pub struct Snapshot {
-    pub accounts: Vec<(i64, String)>,
-    pub channels: Vec<(i64, String, i64)>,
-    pub members: Vec<(i64, i64)>,
-    pub bans: Vec<BanRow>,
-    /// The latest messages of each channel, oldest first.
-    pub recent: Vec<MessageRow>,
-    pub max_message_id: u64,
-    pub max_channel_id: i64,
-    pub max_ban_id: i64,
-    /// The previous run did not stop cleanly: acknowledged messages may be missing, and their
-    /// ids must not be given out again.
-    pub unclean: bool,
-}
 
 /// What a session is waiting for, if anything; its input is held until then.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +16,7 @@ pub enum Pending {
     Register,
     Login { name: String, password: String },
     History { target: String },
+    Audit,
 }
 
 /// One connection's state.
@@ -56,6 +40,8 @@ pub struct Account {
     pub name: String,
     pub sessions: Vec<ConnId>,
     pub channels: HashSet<i64>,
+    pub last_seen_ms: Option<i64>,
+    pub last_ip: Option<String>,
 }
 
 /// A recent channel message, kept for JOIN's replay.
@@ -73,6 +59,11 @@ pub struct Channel {
     pub id: i64,
     pub name: String,
     pub owner: i64,
+    pub private: bool,
+    /// Operators the owner named: they moderate the channel too.
+    pub ops: HashSet<i64>,
+    /// Pending join requests (private channels): account → when.
+    pub requests: BTreeMap<i64, i64>,
     pub members: HashSet<i64>,
     pub recent: VecDeque<Recent>,
 }
@@ -87,33 +78,6 @@ pub struct World {
 }
 
 impl World {
-    /// Builds the world from a snapshot, keeping `keep_recent` messages per channel.
-    pub fn from_snapshot(snap: &Snapshot, keep_recent: usize) -> World {
-        let mut w = World::default();
-        for (id, name) in &snap.accounts {
-            w.add_account(*id, name);
-        }
-        for (id, name, owner) in &snap.channels {
-            w.add_channel(*id, name, *owner);
-        }
-        for (account, channel) in &snap.members {
-            w.join(*account, *channel);
-        }
-        for m in &snap.recent {
-            if let MessageTarget::Channel(c) = m.target {
-                w.remember(
-                    c,
-                    m.id,
-                    m.time_ms,
-                    m.sender,
-                    Rc::from(m.text.as_str()),
-                    keep_recent,
-                );
-            }
-        }
-        w
-    }
-
     pub fn add_account(&mut self, id: i64, name: &str) {
         self.account_keys.insert(key(name), id);
         self.accounts.entry(id).or_insert_with(|| Account {
@@ -121,6 +85,8 @@ impl World {
             name: name.to_owned(),
             sessions: Vec::new(),
             channels: HashSet::new(),
+            last_seen_ms: None,
+            last_ip: None,
         });
     }
 
@@ -134,6 +100,9 @@ impl World {
                 id,
                 name: name.to_owned(),
                 owner,
+                private: false,
+                ops: HashSet::new(),
+                requests: BTreeMap::new(),
                 members,
                 recent,
             },

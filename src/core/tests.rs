@@ -32,7 +32,7 @@ impl Harness {
         let help = "overview\n== PING\nPING [token]\n";
         let mut db = Connection::open_in_memory().unwrap();
         schema::migrate(&mut db).unwrap();
-        let snap = queries::load_snapshot(&db, 10).unwrap();
+        let snap = crate::store::snapshot::load(&db, 10).unwrap();
         let core = Core::new(Settings::new(&config, help), snap);
         let now = Now {
             wall_ms: 1_000_000,

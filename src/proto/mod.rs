@@ -1,6 +1,7 @@
 //! The wire protocol: framing (`frame`), parsing (`parse`) and rendering (`render`), plus the
 //! name rules and failure codes they share. This module is the one place that knows wire text.
 
+pub mod command;
 pub mod frame;
 pub mod parse;
 pub mod render;

@@ -6,73 +6,8 @@
 //! is taken literally, so `BAN ::1` names an address. Checks that need no state are done here:
 //! parameter counts, channel syntax, numbers, durations, control characters in text.
 
+pub use super::command::Command;
 use super::{Code, valid_channel};
-
-/// A parsed client command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    Register {
-        name: String,
-        password: String,
-        confirm: String,
-    },
-    Login {
-        name: String,
-        password: String,
-    },
-    Logout,
-    Quit {
-        reason: Option<String>,
-    },
-    Join {
-        channel: String,
-    },
-    Part {
-        channel: String,
-        reason: Option<String>,
-    },
-    Msg {
-        channel: String,
-        text: String,
-    },
-    Privmsg {
-        target: String,
-        text: String,
-    },
-    History {
-        target: String,
-        limit: Option<usize>,
-        before: Option<u64>,
-    },
-    Kick {
-        channel: String,
-        name: String,
-        reason: Option<String>,
-    },
-    Ban {
-        target: String,
-        duration_secs: Option<u64>,
-        reason: Option<String>,
-    },
-    Unban {
-        target: String,
-    },
-    Bans,
-    Names {
-        channel: String,
-    },
-    Who,
-    List,
-    Help {
-        topic: Option<String>,
-    },
-    Ping {
-        token: Option<String>,
-    },
-    Pong {
-        token: Option<String>,
-    },
-}
 
 /// Why a line was refused before it reached the core: becomes `FAIL <verb> <code> :<text>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,10 +79,30 @@ fn parse_args(verb: &str, c: &mut Cursor) -> ArgResult<Command> {
             text: c.need_text()?,
         },
         "HISTORY" => history(c)?,
-        "KICK" => Command::Kick {
+        "KICK" => kick(c)?,
+        "OP" => Command::Op {
             channel: c.channel()?,
             name: c.need()?,
-            reason: c.text()?,
+        },
+        "DEOP" => Command::Deop {
+            channel: c.channel()?,
+            name: c.need()?,
+        },
+        "WHOIS" => Command::Whois { name: c.need()? },
+        "CHANNEL" => channel_mode(c)?,
+        "REQUESTS" => Command::Requests {
+            channel: c.channel()?,
+        },
+        "ACCEPT" => Command::Accept {
+            channel: c.channel()?,
+            name: c.need()?,
+        },
+        "REJECT" => Command::Reject {
+            channel: c.channel()?,
+            name: c.need()?,
+        },
+        "AUDIT" => Command::Audit {
+            limit: c.number("the limit must be a number")?.map(|n| n as usize),
         },
         "BAN" => ban(c)?,
         "UNBAN" => Command::Unban { target: c.need()? },
@@ -164,6 +119,35 @@ fn parse_args(verb: &str, c: &mut Cursor) -> ArgResult<Command> {
     };
     c.end()?;
     Ok(cmd)
+}
+
+fn kick(c: &mut Cursor) -> ArgResult<Command> {
+    let first = c.need()?;
+    if !first.starts_with('#') {
+        return Ok(Command::Kick {
+            channel: None,
+            name: first,
+            reason: c.text()?,
+        });
+    }
+    if !valid_channel(&first) {
+        return Err((Code::BadChannel, "not a channel name"));
+    }
+    Ok(Command::Kick {
+        channel: Some(first),
+        name: c.need()?,
+        reason: c.text()?,
+    })
+}
+
+fn channel_mode(c: &mut Cursor) -> ArgResult<Command> {
+    let channel = c.channel()?;
+    let private = match c.need()?.to_ascii_uppercase().as_str() {
+        "PRIVATE" => true,
+        "PUBLIC" => false,
+        _ => return Err((Code::BadParam, "say PRIVATE or PUBLIC")),
+    };
+    Ok(Command::ChannelMode { channel, private })
 }
 
 fn history(c: &mut Cursor) -> ArgResult<Command> {

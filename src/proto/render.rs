@@ -146,6 +146,45 @@ pub fn banned(target: &str, by: &str, expires_ms: Option<i64>, reason: &str) -> 
     build(&["BANNED", target, by, &expires], Some(reason))
 }
 
+/// `REQUEST <#channel> <name>` (event) or `REQUEST <#channel> <name> <time>` (REQUESTS data).
+pub fn request(channel: &str, name: &str, time_ms: Option<i64>) -> Line {
+    match time_ms {
+        Some(t) => build(&["REQUEST", channel, name, &rfc3339(t)], None),
+        None => build(&["REQUEST", channel, name], None),
+    }
+}
+
+/// `ACCEPTED <#channel>` or `REJECTED <#channel>`.
+pub fn decided(accepted: bool, channel: &str) -> Line {
+    build(
+        &[if accepted { "ACCEPTED" } else { "REJECTED" }, channel],
+        None,
+    )
+}
+
+/// `WHOIS <name> <status> <current IPs or -> <last seen or -> <last IP or ->`.
+pub fn whois(
+    name: &str,
+    status: &str,
+    ips: &str,
+    last_seen_ms: Option<i64>,
+    last_ip: Option<&str>,
+) -> Line {
+    let seen = last_seen_ms.map_or_else(|| "-".to_owned(), rfc3339);
+    build(
+        &["WHOIS", name, status, ips, &seen, last_ip.unwrap_or("-")],
+        None,
+    )
+}
+
+/// `AUDIT <time> <actor> <action> <target> :<detail>`.
+pub fn audit(time_ms: i64, actor: &str, action: &str, target: &str, detail: &str) -> Line {
+    build(
+        &["AUDIT", &rfc3339(time_ms), actor, action, target],
+        Some(detail),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,8 @@
 
 pub mod queries;
 pub mod schema;
+pub mod snapshot;
+mod writes;
 
 use crate::core::Snapshot;
 use crate::jobs::{Completion, Notify, StoreJob};
@@ -34,7 +36,8 @@ impl Store {
     pub fn open(path: &Path, synchronous: &str) -> Result<Store, String> {
         let lock = lock(path)?;
         let db = schema::open(path, synchronous)?;
-        let unclean = queries::mark_running(&db).map_err(|e| format!("{}: {e}", path.display()))?;
+        let unclean =
+            snapshot::mark_running(&db).map_err(|e| format!("{}: {e}", path.display()))?;
         if unclean {
             log::warn!("{}: the last run did not stop cleanly", path.display());
         }
@@ -43,8 +46,8 @@ impl Store {
 
     /// Loads the start-up state, keeping `recent` messages per channel.
     pub fn snapshot(&self, recent: usize) -> Result<Snapshot, String> {
-        let mut snap = queries::load_snapshot(&self.db, recent)
-            .map_err(|e| format!("loading the database: {e}"))?;
+        let mut snap =
+            snapshot::load(&self.db, recent).map_err(|e| format!("loading the database: {e}"))?;
         snap.unclean = self.unclean;
         Ok(snap)
     }
@@ -116,7 +119,7 @@ fn run(mut db: Connection, rx: Receiver<StoreJob>, notify: Notify) {
     if let Err(e) = db.execute_batch("PRAGMA optimize") {
         log::warn!("optimize on close: {e}");
     }
-    if let Err(e) = queries::mark_stopped(&db) {
+    if let Err(e) = snapshot::mark_stopped(&db) {
         log::error!("marking a clean stop: {e}");
     }
 }

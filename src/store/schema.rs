@@ -59,6 +59,31 @@ CREATE TABLE meta (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 "#,
+    r#"
+ALTER TABLE channels ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE channel_ops (
+    channel INTEGER NOT NULL REFERENCES channels(id),
+    account INTEGER NOT NULL REFERENCES accounts(id),
+    PRIMARY KEY (channel, account)
+) WITHOUT ROWID;
+CREATE TABLE join_requests (
+    channel INTEGER NOT NULL REFERENCES channels(id),
+    account INTEGER NOT NULL REFERENCES accounts(id),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+    requested_ms INTEGER NOT NULL,
+    decided_ms INTEGER,
+    decided_by TEXT,
+    PRIMARY KEY (channel, account)
+) WITHOUT ROWID;
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    time_ms INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+"#,
 ];
 
 /// The schema version this binary writes.

@@ -19,7 +19,14 @@ fn command() -> impl Strategy<Value = String> {
         (chan.clone(), 0..20u32).prop_map(|(c, n)| format!("HISTORY {c} {n}")),
         (name.clone()).prop_map(|n| format!("HISTORY {n}")),
         (chan.clone(), name.clone()).prop_map(|(c, n)| format!("KICK {c} {n}")),
-        chan.prop_map(|c| format!("NAMES {c}")),
+        chan.clone().prop_map(|c| format!("NAMES {c}")),
+        (chan.clone(), name.clone()).prop_map(|(c, n)| format!("OP {c} {n}")),
+        (chan.clone(), name.clone()).prop_map(|(c, n)| format!("ACCEPT {c} {n}")),
+        (chan.clone(), name.clone()).prop_map(|(c, n)| format!("REJECT {c} {n}")),
+        chan.clone().prop_map(|c| format!("CHANNEL {c} PRIVATE")),
+        chan.prop_map(|c| format!("REQUESTS {c}")),
+        name.clone().prop_map(|n| format!("KICK {n}")),
+        name.prop_map(|n| format!("WHOIS {n}")),
         prop::sample::select(vec![
             "WHO", "LIST", "PING x", "HELP", "BANS", "FROB", "MSG", "WHO x"
         ])

@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
     config.limits.max_line_bytes = 64;
     let mut db = rusqlite::Connection::open_in_memory().unwrap();
     schema::migrate(&mut db).unwrap();
-    let snapshot = queries::load_snapshot(&db, 10).unwrap();
+    let snapshot = chatd::store::snapshot::load(&db, 10).unwrap();
     let mut core = Core::new(Settings::new(&config, "help\n== PING\nPING\n"), snapshot);
     let mut now = Now { wall_ms: 1_000_000, mono_ms: 0 };
     let conns = [ConnId::new(1, 1), ConnId::new(2, 2)];

@@ -1,0 +1,296 @@
+//! Moderation: roles, KICK (from a channel or off the server), OP/DEOP, WHOIS, AUDIT.
+//!
+//! Admins (`auth.admins`) moderate everywhere; a channel's owner (its creator) and the
+//! operators the owner names moderate that channel. Whoever lacks the role gets NOT_ALLOWED.
+//! Every moderation act is written to the audit table (`audit`).
+
+use super::state::Pending;
+use super::{Core, render};
+use crate::jobs::{AuditRow, ConnId, StoreJob};
+use crate::proto::Code;
+
+impl Core {
+    /// True if `me` moderates the channel: its owner, one of its operators, or an admin.
+    pub(super) fn can_moderate(&self, me: i64, channel: i64) -> bool {
+        let c = &self.world.channels[&channel];
+        c.owner == me || c.ops.contains(&me) || self.is_admin(me)
+    }
+
+    /// The channel's id if `me` moderates it; else a FAIL for `verb` and `None`.
+    pub(super) fn moderated_channel(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        verb: &str,
+        channel: &str,
+    ) -> Option<i64> {
+        let id = self.channel_id(conn, verb, channel)?;
+        if self.can_moderate(me, id) {
+            return Some(id);
+        }
+        let text = "only the channel's owner, its operators or an admin may do that";
+        self.fail_on(conn, verb, Code::NotAllowed, channel, text);
+        None
+    }
+
+    /// The account's id and name, or NO_SUCH_USER sent for `verb`.
+    pub(super) fn account_named(
+        &mut self,
+        conn: ConnId,
+        verb: &str,
+        name: &str,
+    ) -> Option<(i64, String)> {
+        let found = self
+            .world
+            .account_by_name(name)
+            .map(|a| (a.id, a.name.clone()));
+        if found.is_none() {
+            self.fail_on(conn, verb, Code::NoSuchUser, name, "no such user");
+        }
+        found
+    }
+
+    /// Records an act in the audit table.
+    pub(super) fn audit(&mut self, actor: Option<i64>, action: &str, target: &str, detail: &str) {
+        let actor = actor.map_or("-", |a| self.world.name_of(a)).to_owned();
+        let (action, target, detail) = (action.to_owned(), target.to_owned(), detail.to_owned());
+        let time_ms = self.now.wall_ms;
+        self.store(StoreJob::InsertAudit(AuditRow {
+            time_ms,
+            actor,
+            action,
+            target,
+            detail,
+        }));
+    }
+
+    /// # Format
+    /// `KICK <#channel> <name> [:reason]` (owner, operator, admin) → `OK KICK <#channel> <name>`;
+    /// members, the kicked one included, get `KICK <#channel> <name> <by> [:reason]`.
+    /// `KICK <name> [:reason]` (admin) closes all their sessions → `OK KICK <name>`.
+    pub(super) fn kick(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        channel: Option<String>,
+        name: &str,
+        reason: Option<String>,
+    ) {
+        match channel {
+            Some(channel) => self.kick_from(conn, me, &channel, name, reason),
+            None => self.kick_off(conn, me, name, reason),
+        }
+    }
+
+    fn kick_from(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        channel: &str,
+        name: &str,
+        reason: Option<String>,
+    ) {
+        let Some(id) = self.moderated_channel(conn, me, "KICK", channel) else {
+            return;
+        };
+        let Some((target, target_name)) = self.account_named(conn, "KICK", name) else {
+            return;
+        };
+        let c = &self.world.channels[&id];
+        let chan = c.name.clone();
+        if !c.members.contains(&target) {
+            return self.fail_on(
+                conn,
+                "KICK",
+                Code::NotInChannel,
+                &target_name,
+                "they are not in that channel",
+            );
+        }
+        if target == c.owner && c.owner != me && !self.is_admin(me) {
+            return self.fail_on(
+                conn,
+                "KICK",
+                Code::NotAllowed,
+                &target_name,
+                "operators cannot kick the owner",
+            );
+        }
+        let line = render::kick(
+            &chan,
+            &target_name,
+            self.world.name_of(me),
+            reason.as_deref(),
+        );
+        let to = self.world.member_sessions(id).collect();
+        self.fan_out(to, &line, Some(conn));
+        self.world.leave(target, id);
+        self.store(StoreJob::RemoveMember {
+            account: target,
+            channel: id,
+        });
+        log::info!(
+            "kick {target_name} from {chan} by {}",
+            self.world.name_of(me)
+        );
+        self.audit(
+            Some(me),
+            "KICK",
+            &target_name,
+            &format!("{chan}: {}", reason.as_deref().unwrap_or("")),
+        );
+        self.ok(conn, "KICK", &[&chan, &target_name]);
+    }
+
+    fn kick_off(&mut self, conn: ConnId, me: i64, name: &str, reason: Option<String>) {
+        if !self.require_admin(conn, me, "KICK") {
+            return;
+        }
+        let Some((target, target_name)) = self.account_named(conn, "KICK", name) else {
+            return;
+        };
+        let sessions: Vec<ConnId> = self.world.sessions_of(target).collect();
+        if sessions.is_empty() {
+            return self.fail_on(
+                conn,
+                "KICK",
+                Code::NoSuchUser,
+                &target_name,
+                "they are not online",
+            );
+        }
+        let by = self.world.name_of(me).to_owned();
+        let bye = format!(
+            "kicked by {by}{}",
+            reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        );
+        log::info!("kick {target_name} off the server by {by}");
+        self.audit(
+            Some(me),
+            "KICK",
+            &target_name,
+            reason.as_deref().unwrap_or(""),
+        );
+        self.ok(conn, "KICK", &[&target_name]);
+        for s in sessions {
+            self.close(s, &bye, true);
+        }
+    }
+
+    /// # Format
+    /// `OP <#channel> <name>` / `DEOP <#channel> <name>` (owner, admin) → `OK OP <#channel> <name>`.
+    pub(super) fn set_op(&mut self, conn: ConnId, me: i64, channel: &str, name: &str, op: bool) {
+        let verb = if op { "OP" } else { "DEOP" };
+        let Some(id) = self.channel_id(conn, verb, channel) else {
+            return;
+        };
+        let chan = self.world.channels[&id].name.clone();
+        if self.world.channels[&id].owner != me && !self.is_admin(me) {
+            return self.fail_on(
+                conn,
+                verb,
+                Code::NotAllowed,
+                &chan,
+                "only the channel's owner or an admin may do that",
+            );
+        }
+        let Some((target, target_name)) = self.account_named(conn, verb, name) else {
+            return;
+        };
+        let c = self.world.channels.get_mut(&id).expect("checked");
+        if op && !c.members.contains(&target) {
+            return self.fail_on(
+                conn,
+                verb,
+                Code::NotInChannel,
+                &target_name,
+                "they are not in that channel",
+            );
+        }
+        if op {
+            c.ops.insert(target);
+            self.store(StoreJob::AddOp {
+                channel: id,
+                account: target,
+            });
+        } else {
+            c.ops.remove(&target);
+            self.store(StoreJob::RemoveOp {
+                channel: id,
+                account: target,
+            });
+        }
+        self.audit(Some(me), verb, &target_name, &chan);
+        self.ok(conn, verb, &[&chan, &target_name]);
+    }
+
+    /// # Format
+    /// `WHOIS <name>` (admin) → `WHOIS <name> <status> <current IPs or -> <last seen> <last IP>`,
+    /// then `OK WHOIS <name>`.
+    pub(super) fn whois(&mut self, conn: ConnId, me: i64, name: &str) {
+        if !self.require_admin(conn, me, "WHOIS") {
+            return;
+        }
+        let Some((id, name)) = self.account_named(conn, "WHOIS", name) else {
+            return;
+        };
+        let mut ips: Vec<String> = Vec::new();
+        for s in self.world.sessions_of(id) {
+            let ip = self.sessions[&s].ip.to_string();
+            if !ips.contains(&ip) {
+                ips.push(ip);
+            }
+        }
+        let ips = if ips.is_empty() {
+            "-".to_owned()
+        } else {
+            ips.join(",")
+        };
+        let a = &self.world.accounts[&id];
+        let line = render::whois(
+            &name,
+            self.world.presence(id),
+            &ips,
+            a.last_seen_ms,
+            a.last_ip.as_deref(),
+        );
+        self.reply(conn, vec![line], "WHOIS", &[&name]);
+    }
+
+    /// # Format
+    /// `AUDIT [limit]` (admin) → the latest `limit` (20) records oldest first as
+    /// `AUDIT <time> <actor> <action> <target> :<detail>`, then `OK AUDIT <count>`.
+    pub(super) fn audit_log(&mut self, conn: ConnId, me: i64, limit: Option<usize>) {
+        if !self.require_admin(conn, me, "AUDIT") {
+            return;
+        }
+        self.start_pending(conn, Pending::Audit);
+        self.store(StoreJob::Audit {
+            conn,
+            limit: limit.unwrap_or(20).min(1000),
+        });
+    }
+
+    pub(super) fn audit_done(&mut self, conn: ConnId, rows: Option<Vec<AuditRow>>) {
+        let Some(Pending::Audit) = self.finish_pending(conn) else {
+            return;
+        };
+        let Some(rows) = rows else {
+            return self.fail(
+                conn,
+                "AUDIT",
+                Code::Unavailable,
+                "the audit log is unavailable; try again",
+            );
+        };
+        let lines: Vec<_> = rows
+            .iter()
+            .map(|r| render::audit(r.time_ms, &r.actor, &r.action, &r.target, &r.detail))
+            .collect();
+        let count = lines.len().to_string();
+        self.reply(conn, lines, "AUDIT", &[&count]);
+    }
+}

@@ -1,0 +1,172 @@
+//! Private channels: CHANNEL PRIVATE|PUBLIC, join requests, REQUESTS, ACCEPT, REJECT.
+//!
+//! In a private channel a JOIN by someone who does not moderate it becomes a request
+//! (`OK JOIN <#channel> PENDING`); the owner, operators and admins online hear
+//! `REQUEST <#channel> <name>`, and one of them decides. Requests keep their status in the
+//! database; the core keeps the pending ones.
+
+use super::{Core, render};
+use crate::jobs::{ConnId, RequestStatus, StoreJob};
+use crate::proto::Code;
+
+impl Core {
+    /// True if `me` may see the channel's members and history without being a member... or is.
+    pub(super) fn can_see(&self, me: i64, channel: i64) -> bool {
+        let c = &self.world.channels[&channel];
+        !c.private || c.members.contains(&me) || self.is_admin(me)
+    }
+
+    /// A JOIN that becomes a request: `OK JOIN <#channel> PENDING`.
+    pub(super) fn request_join(&mut self, conn: ConnId, me: i64, channel: i64) {
+        let c = self
+            .world
+            .channels
+            .get_mut(&channel)
+            .expect("known channel");
+        let name = c.name.clone();
+        let at_ms = self.now.wall_ms;
+        if let std::collections::btree_map::Entry::Vacant(e) = c.requests.entry(me) {
+            e.insert(at_ms);
+            let status = RequestStatus::Pending;
+            self.store(StoreJob::SetRequest {
+                channel,
+                account: me,
+                status,
+                at_ms,
+                by: None,
+            });
+            let line = render::request(&name, self.world.name_of(me), None);
+            let to = self.moderator_sessions(channel);
+            self.fan_out(to, &line, Some(conn));
+        }
+        self.ok(conn, "JOIN", &[&name, "PENDING"]);
+    }
+
+    /// Sessions of the channel's owner, its operators and every admin online.
+    fn moderator_sessions(&self, channel: i64) -> Vec<ConnId> {
+        let c = &self.world.channels[&channel];
+        let mut accounts: Vec<i64> = std::iter::once(c.owner)
+            .chain(c.ops.iter().copied())
+            .collect();
+        for a in self.world.accounts.values() {
+            if !a.sessions.is_empty() && self.is_admin(a.id) {
+                accounts.push(a.id);
+            }
+        }
+        accounts.sort_unstable();
+        accounts.dedup();
+        accounts
+            .into_iter()
+            .flat_map(|a| self.world.sessions_of(a))
+            .collect()
+    }
+
+    /// # Format
+    /// `CHANNEL <#channel> PRIVATE|PUBLIC` (owner, admin) → `OK CHANNEL <#channel> PRIVATE`.
+    pub(super) fn channel_mode(&mut self, conn: ConnId, me: i64, channel: &str, private: bool) {
+        let Some(id) = self.channel_id(conn, "CHANNEL", channel) else {
+            return;
+        };
+        let c = &self.world.channels[&id];
+        let name = c.name.clone();
+        if c.owner != me && !self.is_admin(me) {
+            return self.fail_on(
+                conn,
+                "CHANNEL",
+                Code::NotAllowed,
+                &name,
+                "only the channel's owner or an admin may do that",
+            );
+        }
+        self.world.channels.get_mut(&id).expect("checked").private = private;
+        self.store(StoreJob::SetPrivate {
+            channel: id,
+            private,
+        });
+        let mode = if private { "PRIVATE" } else { "PUBLIC" };
+        self.audit(Some(me), "CHANNEL", &name, mode);
+        self.ok(conn, "CHANNEL", &[&name, mode]);
+    }
+
+    /// # Format
+    /// `REQUESTS <#channel>` (owner, operator, admin) → `REQUEST <#channel> <name> <time>` lines
+    /// for the pending requests, then `OK REQUESTS <#channel> <count>`.
+    pub(super) fn requests(&mut self, conn: ConnId, me: i64, channel: &str) {
+        let Some(id) = self.moderated_channel(conn, me, "REQUESTS", channel) else {
+            return;
+        };
+        let c = &self.world.channels[&id];
+        let mut pending: Vec<(i64, i64)> = c.requests.iter().map(|(a, t)| (*t, *a)).collect();
+        pending.sort_unstable();
+        let lines = pending
+            .iter()
+            .map(|(t, a)| render::request(&c.name, self.world.name_of(*a), Some(*t)))
+            .collect();
+        let (name, count) = (c.name.clone(), pending.len().to_string());
+        self.reply(conn, lines, "REQUESTS", &[&name, &count]);
+    }
+
+    /// # Format
+    /// `ACCEPT <#channel> <name>` / `REJECT <#channel> <name>` (owner, operator, admin) →
+    /// `OK ACCEPT <#channel> <name>`; the requester gets `ACCEPTED <#channel>` (and is a member)
+    /// or `REJECTED <#channel>`. NO_SUCH_REQUEST if nothing is pending.
+    pub(super) fn decide(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        channel: &str,
+        name: &str,
+        accept: bool,
+    ) {
+        let verb = if accept { "ACCEPT" } else { "REJECT" };
+        let Some(id) = self.moderated_channel(conn, me, verb, channel) else {
+            return;
+        };
+        let Some((who, who_name)) = self.account_named(conn, verb, name) else {
+            return;
+        };
+        let c = self.world.channels.get_mut(&id).expect("checked");
+        let chan = c.name.clone();
+        if c.requests.remove(&who).is_none() {
+            return self.fail_on(
+                conn,
+                verb,
+                Code::NoSuchRequest,
+                &who_name,
+                "no pending request from them",
+            );
+        }
+        let status = if accept {
+            RequestStatus::Accepted
+        } else {
+            RequestStatus::Rejected
+        };
+        let by = Some(self.world.name_of(me).to_owned());
+        self.store(StoreJob::SetRequest {
+            channel: id,
+            account: who,
+            status,
+            at_ms: self.now.wall_ms,
+            by,
+        });
+        if accept && self.world.join(who, id) {
+            self.store(StoreJob::AddMember {
+                account: who,
+                channel: id,
+                at_ms: self.now.wall_ms,
+            });
+            let line = render::join(&chan, &who_name);
+            let to: Vec<ConnId> = self
+                .world
+                .member_sessions(id)
+                .filter(|s| self.sessions[s].account != Some(who))
+                .collect();
+            self.fan_out(to, &line, Some(conn));
+        }
+        let line = render::decided(accept, &chan);
+        let to = self.world.sessions_of(who).collect();
+        self.fan_out(to, &line, None);
+        self.audit(Some(me), verb, &who_name, &chan);
+        self.ok(conn, verb, &[&chan, &who_name]);
+    }
+}

@@ -1,0 +1,98 @@
+//! The commands a client can send, as the parser yields them.
+
+/// A parsed client command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Register {
+        name: String,
+        password: String,
+        confirm: String,
+    },
+    Login {
+        name: String,
+        password: String,
+    },
+    Logout,
+    Quit {
+        reason: Option<String>,
+    },
+    Join {
+        channel: String,
+    },
+    Part {
+        channel: String,
+        reason: Option<String>,
+    },
+    Msg {
+        channel: String,
+        text: String,
+    },
+    Privmsg {
+        target: String,
+        text: String,
+    },
+    History {
+        target: String,
+        limit: Option<usize>,
+        before: Option<u64>,
+    },
+    /// `KICK <#channel> <name>`, or `KICK <name>` (no channel: off the server).
+    Kick {
+        channel: Option<String>,
+        name: String,
+        reason: Option<String>,
+    },
+    Op {
+        channel: String,
+        name: String,
+    },
+    Deop {
+        channel: String,
+        name: String,
+    },
+    Whois {
+        name: String,
+    },
+    /// `CHANNEL <#channel> PRIVATE|PUBLIC`.
+    ChannelMode {
+        channel: String,
+        private: bool,
+    },
+    Requests {
+        channel: String,
+    },
+    Accept {
+        channel: String,
+        name: String,
+    },
+    Reject {
+        channel: String,
+        name: String,
+    },
+    Audit {
+        limit: Option<usize>,
+    },
+    Ban {
+        target: String,
+        duration_secs: Option<u64>,
+        reason: Option<String>,
+    },
+    Unban {
+        target: String,
+    },
+    Bans,
+    Names {
+        channel: String,
+    },
+    Who,
+    List,
+    Help {
+        topic: Option<String>,
+    },
+    Ping {
+        token: Option<String>,
+    },
+    Pong {
+        token: Option<String>,
+    },
+}
