@@ -9,15 +9,15 @@
 
 mod accept;
 mod conn;
+mod conn_io;
 
 use crate::auth::Hasher;
 use crate::core::{Core, Input, Output, Settings};
 use crate::jobs::{Completion, ConnId};
 use crate::notify::Notifier;
-use crate::proto::render;
 use crate::store::Writer;
 use crate::time::Now;
-use conn::{Conn, ReadResult};
+use conn::Conn;
 use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token};
 use slab::Slab;
@@ -218,51 +218,6 @@ impl EventLoop {
         }
     }
 
-    /// Feeds a connection's lines to the core while it is ready, reading more as needed.
-    fn pump(&mut self, slot: usize) {
-        let mut reads = 0;
-        loop {
-            let Some(c) = self.conns.get_mut(slot) else {
-                return;
-            };
-            if c.closing {
-                return self.drain(slot);
-            }
-            let (id, ready) = (c.id, self.core.ready(c.id));
-            if ready {
-                if let Some(frame) = c.framer.next_frame() {
-                    self.input(Input::Frame { conn: id, frame });
-                    continue;
-                }
-                if c.read_closed {
-                    match c.framer.finish() {
-                        Some(frame) => self.input(Input::Frame { conn: id, frame }),
-                        None => self.hang_up(slot),
-                    }
-                    continue;
-                }
-            } else if c.read_closed {
-                return;
-            }
-            if c.framer.buffered() > self.limits.recvq {
-                return self.input(Input::Flood { conn: id });
-            }
-            if reads == READS_PER_TURN {
-                if ready {
-                    self.again.push(slot);
-                }
-                return;
-            }
-            reads += 1;
-            match c.read(&mut self.scratch) {
-                Ok(ReadResult::Data) => {}
-                Ok(ReadResult::WouldBlock) => return,
-                Ok(ReadResult::Eof) => c.read_closed = true,
-                Err(e) => return self.drop_conn(slot, &format!("read error: {e}")),
-            }
-        }
-    }
-
     fn drain_inbox(&mut self) {
         while let Ok(msg) = self.inbox.try_recv() {
             match msg {
@@ -321,135 +276,5 @@ impl EventLoop {
             .get(id.slot())
             .filter(|c| c.id == id)
             .map(|_| id.slot())
-    }
-
-    fn queue(&mut self, id: ConnId, bytes: &[u8]) {
-        let Some(slot) = self.slot(id) else { return };
-        let c = &mut self.conns[slot];
-        if c.queued() + bytes.len() > self.limits.sendq {
-            return self.overflow(slot);
-        }
-        if c.queued() == 0 {
-            self.dirty.push(slot);
-        }
-        c.queue(bytes);
-    }
-
-    /// The client does not read: tell the core, say BYE if it fits, and close at once.
-    fn overflow(&mut self, slot: usize) {
-        let c = &mut self.conns[slot];
-        let bye = render::bye("send queue exceeded");
-        if c.queued() + bye.len() <= self.limits.sendq {
-            c.queue(bye.as_bytes());
-        }
-        let _ = c.flush();
-        self.drop_conn(slot, "send queue exceeded");
-    }
-
-    /// The peer is done and all its lines are handled: close after the replies are out.
-    fn hang_up(&mut self, slot: usize) {
-        let id = self.conns[slot].id;
-        self.input(Input::Eof { conn: id });
-        self.close_conn(slot);
-    }
-
-    fn close_conn(&mut self, slot: usize) {
-        if let Some(c) = self.conns.get_mut(slot)
-            && !c.closing
-        {
-            c.closing = true;
-            self.lingering.push_back((Instant::now() + LINGER, c.id));
-            self.dirty.push(slot);
-        }
-    }
-
-    /// Everything is sent: shut our side down so the last lines arrive before the FIN (closing
-    /// with unread input would send a reset, and the peer could lose them), then drain.
-    fn finish_close(&mut self, slot: usize) {
-        let c = &mut self.conns[slot];
-        let shut = c.stream.shutdown(std::net::Shutdown::Write);
-        if c.read_closed || shut.is_err() || self.stopping.is_some() {
-            return self.drop_conn(slot, "closed by server");
-        }
-        c.draining = true;
-        self.drain(slot);
-    }
-
-    /// Reads and drops what a closing peer still sends, until its EOF or the linger limit.
-    fn drain(&mut self, slot: usize) {
-        let Some(c) = self.conns.get_mut(slot).filter(|c| c.draining) else {
-            return;
-        };
-        loop {
-            match c.read(&mut self.scratch) {
-                Ok(ReadResult::Data) => {}
-                Ok(ReadResult::WouldBlock) => return,
-                Ok(ReadResult::Eof) | Err(_) => return self.drop_conn(slot, "closed by server"),
-            }
-        }
-    }
-
-    /// Removes a connection now; the core forgets its session.
-    fn drop_conn(&mut self, slot: usize, reason: &str) {
-        if !self.conns.contains(slot) {
-            return;
-        }
-        let mut c = self.conns.remove(slot);
-        let _ = self.poll.registry().deregister(&mut c.stream);
-        log::info!("connection {} closed: {reason}", c.id);
-        self.input(Input::Closed {
-            conn: c.id,
-            reason: reason.to_owned(),
-        });
-    }
-
-    fn flush_dirty(&mut self) {
-        let mut dirty = std::mem::take(&mut self.dirty);
-        dirty.sort_unstable();
-        dirty.dedup();
-        for &slot in &dirty {
-            self.flush(slot);
-        }
-        dirty.clear();
-        self.dirty = dirty;
-    }
-
-    fn flush(&mut self, slot: usize) {
-        let Some(c) = self.conns.get_mut(slot) else {
-            return;
-        };
-        match c.flush() {
-            Ok(true) if c.closing => self.finish_close(slot),
-            Ok(done) if done == c.wants_write => {
-                c.wants_write = !done;
-                let interest = if done {
-                    Interest::READABLE
-                } else {
-                    Interest::READABLE | Interest::WRITABLE
-                };
-                if let Err(e) =
-                    self.poll
-                        .registry()
-                        .reregister(&mut c.stream, Token(slot), interest)
-                {
-                    self.drop_conn(slot, &format!("reregister failed: {e}"));
-                }
-            }
-            Ok(_) => {}
-            Err(e) => self.drop_conn(slot, &format!("write error: {e}")),
-        }
-    }
-
-    fn expire_lingering(&mut self) {
-        let now = Instant::now();
-        while let Some(&(at, id)) = self.lingering.front() {
-            if at > now {
-                break;
-            }
-            self.lingering.pop_front();
-            if let Some(slot) = self.slot(id) {
-                self.drop_conn(slot, "linger timeout");
-            }
-        }
     }
 }
