@@ -29,13 +29,39 @@ impl Now {
 
 /// Formats Unix milliseconds as `2026-11-22T02:13:37.123Z`.
 pub fn rfc3339(unix_ms: i64) -> String {
+    let mut s = String::with_capacity(24);
+    push_rfc3339(&mut s, unix_ms);
+    s
+}
+
+/// Appends the RFC 3339 form of `unix_ms`. The date-and-second part is cached per thread, as
+/// consecutive stamps mostly fall in the same second.
+pub fn push_rfc3339(out: &mut String, unix_ms: i64) {
+    thread_local! {
+        static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+    }
     let secs = unix_ms.div_euclid(1000);
-    let ms = unix_ms.rem_euclid(1000);
+    let ms = unix_ms.rem_euclid(1000) as u32;
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != secs {
+            *last = (secs, second_prefix(secs));
+        }
+        out.push_str(&last.1);
+    });
+    out.push(char::from(b'0' + (ms / 100) as u8));
+    out.push(char::from(b'0' + (ms / 10 % 10) as u8));
+    out.push(char::from(b'0' + (ms % 10) as u8));
+    out.push('Z');
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.` for a Unix second.
+fn second_prefix(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.",
         sod / 3600,
         sod % 3600 / 60,
         sod % 60
@@ -65,5 +91,11 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00.000Z");
         assert_eq!(rfc3339(1_795_313_617_123), "2026-11-22T02:13:37.123Z");
+        assert_eq!(
+            rfc3339(1_795_313_617_009),
+            "2026-11-22T02:13:37.009Z",
+            "cached second"
+        );
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59.999Z");
     }
 }

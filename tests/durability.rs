@@ -50,6 +50,12 @@ fn every_acknowledged_message_is_in_the_database_after_a_clean_stop() {
         )
         .unwrap();
     assert_eq!(text, "a private one");
+    let dangling: i64 = db
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(dangling, 0, "every stored reference points at a stored row");
 }
 
 #[test]

@@ -69,6 +69,15 @@ fn rejected_requests_and_state_survive_a_restart() {
     drop((own, cat, dan));
     let s = s.restart();
     let db = s.db();
+    let dangling: i64 = db
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        dangling, 0,
+        "requests, ops and memberships point at stored rows"
+    );
     let status = |who: &str| -> String {
         db.query_row(
             "SELECT r.status FROM join_requests r JOIN accounts a ON a.id = r.account WHERE a.name = ?1",

@@ -19,6 +19,7 @@ mod chan;
 mod guard;
 pub mod help;
 mod history;
+mod idmap;
 mod moderation;
 mod private;
 mod session;
@@ -34,8 +35,9 @@ use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
 use crate::proto::{Code, Command, Frame, render, render::Line};
 use crate::time::Now;
 use ban::Bans;
+use idmap::IdMap;
 use state::{Session, World};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::net::IpAddr;
 use timers::Timers;
 
@@ -115,7 +117,7 @@ pub enum Output {
 /// The state machine. See the module doc for the order of calls.
 pub struct Core {
     settings: Settings,
-    sessions: HashMap<ConnId, Session>,
+    sessions: IdMap<ConnId, Session>,
     world: World,
     bans: Bans,
     guard: guard::LoginGuard,
@@ -133,7 +135,7 @@ impl Core {
         Core {
             bans: Bans::new(snapshot.bans.clone(), snapshot.max_ban_id),
             settings,
-            sessions: HashMap::new(),
+            sessions: IdMap::default(),
             world,
             guard: guard::LoginGuard::default(),
             timers: Timers::default(),

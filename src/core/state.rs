@@ -4,9 +4,10 @@
 //! both sides (account → channels, channel → members) and changed only through `World::join`
 //! and `World::leave`, so the two never disagree.
 
+use super::idmap::{IdMap, IdSet};
 use crate::jobs::ConnId;
 use crate::proto::key;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 use std::rc::Rc;
 
@@ -39,7 +40,7 @@ pub struct Account {
     pub id: i64,
     pub name: String,
     pub sessions: Vec<ConnId>,
-    pub channels: HashSet<i64>,
+    pub channels: IdSet<i64>,
     pub last_seen_ms: Option<i64>,
     pub last_ip: Option<String>,
 }
@@ -61,19 +62,19 @@ pub struct Channel {
     pub owner: i64,
     pub private: bool,
     /// Operators the owner named: they moderate the channel too.
-    pub ops: HashSet<i64>,
+    pub ops: IdSet<i64>,
     /// Pending join requests (private channels): account → when.
     pub requests: BTreeMap<i64, i64>,
-    pub members: HashSet<i64>,
+    pub members: IdSet<i64>,
     pub recent: VecDeque<Recent>,
 }
 
 /// Accounts and channels, by id and by key.
 #[derive(Debug, Default)]
 pub struct World {
-    pub accounts: HashMap<i64, Account>,
+    pub accounts: IdMap<i64, Account>,
     pub account_keys: HashMap<String, i64>,
-    pub channels: HashMap<i64, Channel>,
+    pub channels: IdMap<i64, Channel>,
     pub channel_keys: HashMap<String, i64>,
 }
 
@@ -84,7 +85,7 @@ impl World {
             id,
             name: name.to_owned(),
             sessions: Vec::new(),
-            channels: HashSet::new(),
+            channels: IdSet::default(),
             last_seen_ms: None,
             last_ip: None,
         });
@@ -93,7 +94,7 @@ impl World {
     pub fn add_channel(&mut self, id: i64, name: &str, owner: i64) {
         self.channel_keys.insert(key(name), id);
         let recent = VecDeque::new();
-        let members = HashSet::new();
+        let members = IdSet::default();
         self.channels.insert(
             id,
             Channel {
@@ -101,7 +102,7 @@ impl World {
                 name: name.to_owned(),
                 owner,
                 private: false,
-                ops: HashSet::new(),
+                ops: IdSet::default(),
                 requests: BTreeMap::new(),
                 members,
                 recent,

@@ -6,7 +6,7 @@ use super::*;
 use crate::config::Config;
 use crate::store::{queries, schema};
 use rusqlite::Connection;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 struct Harness {
     core: Core,

@@ -134,6 +134,7 @@ impl EventLoop {
         let mut events = Events::with_capacity(1024);
         self.notify("READY=1");
         loop {
+            self.writer.flush();
             let timeout = self.timeout();
             if let Err(e) = self.poll.poll(&mut events, timeout)
                 && e.kind() != io::ErrorKind::Interrupted

@@ -75,7 +75,11 @@ impl MessageView<'_> {
         } else {
             let _ = write!(s, "PRIVMSG {} {}", self.sender, self.target);
         }
-        let _ = writeln!(s, " {} {} :{}", self.id, rfc3339(self.time_ms), self.text);
+        let _ = write!(s, " {} ", self.id);
+        crate::time::push_rfc3339(&mut s, self.time_ms);
+        s.push_str(" :");
+        s.push_str(self.text);
+        s.push('\n');
         Rc::from(s)
     }
 

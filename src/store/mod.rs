@@ -65,29 +65,42 @@ impl Store {
             .expect("spawning the writer thread");
         Writer {
             tx: Some(tx),
+            queued: Vec::new(),
             thread: Some(thread),
         }
     }
 }
 
-/// The loop's handle on the writer thread.
+/// The loop's handle on the writer thread. Jobs queued with `send` during a loop turn go to
+/// the thread together at `flush` (one channel message and at most one wake-up per turn).
 pub struct Writer {
-    tx: Option<Sender<StoreJob>>,
+    tx: Option<Sender<Vec<StoreJob>>>,
+    queued: Vec<StoreJob>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Writer {
-    /// Queues a job.
-    pub fn send(&self, job: StoreJob) {
+    /// Queues a job for the next `flush`.
+    pub fn send(&mut self, job: StoreJob) {
+        self.queued.push(job);
+    }
+
+    /// Hands the queued jobs to the thread.
+    pub fn flush(&mut self) {
+        if self.queued.is_empty() {
+            return;
+        }
+        let jobs = std::mem::take(&mut self.queued);
         if let Some(tx) = &self.tx
-            && tx.send(job).is_err()
+            && tx.send(jobs).is_err()
         {
-            log::error!("the writer thread is gone; a job was not stored");
+            log::error!("the writer thread is gone; jobs were not stored");
         }
     }
 
     /// Lets the writer commit everything queued, and waits for it to exit.
     pub fn finish(&mut self) {
+        self.flush();
         self.tx = None;
         if let Some(t) = self.thread.take()
             && t.join().is_err()
@@ -103,12 +116,11 @@ impl Drop for Writer {
     }
 }
 
-fn run(mut db: Connection, rx: Receiver<StoreJob>, notify: Notify) {
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
+fn run(mut db: Connection, rx: Receiver<Vec<StoreJob>>, notify: Notify) {
+    while let Ok(mut batch) = rx.recv() {
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
-                Ok(job) => batch.push(job),
+                Ok(more) => batch.extend(more),
                 Err(_) => break,
             }
         }
