@@ -194,9 +194,11 @@ fn a_kill_9_during_a_burst_loses_at_most_the_batch_in_flight() {
         .unwrap();
     assert_eq!(check, "ok");
     let (count, max): (u64, u64) = db
-        .query_row("SELECT count(*), max(id) FROM messages", [], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
-        })
+        .query_row(
+            "SELECT count(*), coalesce(max(id), 0) FROM messages",
+            [],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        )
         .unwrap();
     assert_eq!(count, max, "the stored messages are 1..={max}, no holes");
     drop(db);

@@ -164,6 +164,7 @@ impl EventLoop {
             {
                 self.input(Input::Tick);
             }
+            self.writer.flush(); // the writer has the jobs before clients see their OKs
             self.flush_dirty();
             self.expire_lingering();
             self.watchdog();
