@@ -6,10 +6,9 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-/// A blocking protocol client with a read timeout.
+/// A blocking protocol client with a read timeout (one descriptor per connection).
 pub struct Client {
     reader: BufReader<TcpStream>,
-    writer: TcpStream,
 }
 
 impl Client {
@@ -17,10 +16,7 @@ impl Client {
         let stream = TcpStream::connect(addr)?;
         stream.set_read_timeout(Some(Duration::from_secs(60)))?;
         stream.set_nodelay(true)?;
-        let mut c = Client {
-            reader: BufReader::new(stream.try_clone()?),
-            writer: stream,
-        };
+        let mut c = Client { reader: BufReader::new(stream) };
         let hello = c.line()?;
         if !hello.starts_with("HELLO ") {
             return Err(io::Error::other(format!("refused: {hello}")));
@@ -29,7 +25,7 @@ impl Client {
     }
 
     pub fn send(&mut self, line: &str) -> io::Result<()> {
-        self.writer.write_all(format!("{line}\n").as_bytes())
+        self.reader.get_mut().write_all(format!("{line}\n").as_bytes())
     }
 
     pub fn line(&mut self) -> io::Result<String> {
@@ -45,13 +41,13 @@ impl Client {
         if !self.reader.buffer().is_empty() {
             return self.line().is_ok();
         }
-        let _ = self.writer.set_nonblocking(true);
+        let _ = self.reader.get_ref().set_nonblocking(true);
         let got = self
             .reader
             .fill_buf()
             .map(|b| !b.is_empty())
             .unwrap_or(false);
-        let _ = self.writer.set_nonblocking(false);
+        let _ = self.reader.get_ref().set_nonblocking(false);
         got && self.line().is_ok()
     }
 
@@ -81,9 +77,10 @@ impl Client {
     /// Hands the socket over to a mio peer.
     pub fn into_peer(self) -> io::Result<Peer> {
         let buffered = self.reader.buffer().to_vec();
-        self.writer.set_nonblocking(true)?;
+        let stream = self.reader.into_inner();
+        stream.set_nonblocking(true)?;
         Ok(Peer {
-            stream: MioStream::from_std(self.writer),
+            stream: MioStream::from_std(stream),
             rbuf: buffered,
             wbuf: Vec::new(),
         })
