@@ -65,6 +65,7 @@ pub struct Limits {
     pub login_failures: usize,
     pub login_failure_window_secs: u64,
     pub login_cooldown_secs: u64,
+    pub away_after_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -73,7 +74,7 @@ impl Default for ServerConfig {
             listen: "127.0.0.1:6667".into(),
             max_clients: 10,
             name: "chatd".into(),
-            motd: "Welcome to chatd. Type HELP for the commands.".into(),
+            motd: "Welcome to chatd. People: type /help to start. Programs: HELP.".into(),
             help_file: "config/help.txt".into(),
         }
     }
@@ -115,6 +116,7 @@ impl Default for Limits {
             login_failures: 5,
             login_failure_window_secs: 60,
             login_cooldown_secs: 60,
+            away_after_secs: 60,
         }
     }
 }
@@ -154,7 +156,7 @@ impl Config {
     /// The first value out of range: its key and why.
     fn first_problem(&self) -> Option<(&'static str, &'static str)> {
         let (s, a, l) = (&self.server, &self.auth, &self.limits);
-        let rules: [(bool, &str, &str); 17] = [
+        let rules: [(bool, &str, &str); 18] = [
             (
                 self.listen_addr().is_ok(),
                 "server.listen",
@@ -228,6 +230,11 @@ impl Config {
             (
                 l.login_timeout_secs >= 1,
                 "limits.login_timeout_secs",
+                "must be at least 1",
+            ),
+            (
+                l.away_after_secs >= 1,
+                "limits.away_after_secs",
                 "must be at least 1",
             ),
             (

@@ -184,6 +184,11 @@ pub enum StoreJob {
         conn: ConnId,
         limit: usize,
     },
+    RenameAccount {
+        conn: ConnId,
+        id: i64,
+        name: String,
+    },
 }
 
 /// Password work for the bcrypt workers.
@@ -231,6 +236,10 @@ pub enum Completion {
     Audit {
         conn: ConnId,
         rows: Option<Vec<AuditRow>>,
+    },
+    Renamed {
+        conn: ConnId,
+        result: Result<(), CreateError>,
     },
 }
 

@@ -10,7 +10,7 @@ fn hello_then_ping_and_pong() {
     assert_eq!(
         c.hello,
         format!(
-            "HELLO chatd {} :Welcome to chatd. Type HELP for the commands.",
+            "HELLO chatd {} :Welcome to chatd. People: type /help to start. Programs: HELP.",
             env!("CARGO_PKG_VERSION")
         )
     );

@@ -229,11 +229,14 @@ impl Core {
         a.sessions.push(conn);
         a.last_seen_ms = Some(self.now.wall_ms);
         a.last_ip = Some(ip.clone());
+        a.last_command_ms = self.now.mono_ms;
         if a.sessions.len() == 1 {
             let others = self.logged_in_sessions();
             self.fan_out(others, &render::online(name), Some(conn));
         }
         self.audit(Some(account), "LOGIN", name, &ip);
+        let at = self.session_deadline(conn);
+        self.timers.schedule(conn, at);
         self.store(StoreJob::TouchAccount {
             id: account,
             ip,

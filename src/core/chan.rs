@@ -83,6 +83,9 @@ impl Core {
             .collect();
         let name = c.name.clone();
         self.reply(conn, lines, "JOIN", &[&name]);
+        if let Some(s) = self.sessions.get_mut(&conn) {
+            s.current = Some(id);
+        }
     }
 
     fn create_channel(&mut self, owner: i64, name: &str) -> i64 {
@@ -114,6 +117,13 @@ impl Core {
             account: me,
             channel: id,
         });
+        if let Some(s) = self
+            .sessions
+            .get_mut(&conn)
+            .filter(|s| s.current == Some(id))
+        {
+            s.current = None;
+        }
         self.ok(conn, "PART", &[&name]);
     }
 
@@ -149,6 +159,7 @@ impl Core {
             target,
             text,
         }));
+        self.echo_to_person(conn, &line);
         self.send(conn, render::ok_sent("MSG", &name, msg_id, time_ms));
     }
 
@@ -185,17 +196,17 @@ impl Core {
     }
 
     /// # Format
-    /// `WHO` → `USER <name> <status>` for each user online, then `OK WHO <count>`.
+    /// `WHO` → `USER <name> <online|away>` for each user online, then `OK WHO <count>`.
     pub(super) fn who(&mut self, conn: ConnId) {
-        let mut online: Vec<&str> = self
+        let mut online: Vec<(&str, &str)> = self
             .world
             .accounts
             .values()
             .filter(|a| !a.sessions.is_empty())
-            .map(|a| a.name.as_str())
+            .map(|a| (a.name.as_str(), self.world.presence(a.id)))
             .collect();
-        online.sort_by_key(|n| n.to_ascii_lowercase());
-        let lines: Vec<_> = online.iter().map(|n| render::user(n, "online")).collect();
+        online.sort_by_key(|(n, _)| n.to_ascii_lowercase());
+        let lines: Vec<_> = online.iter().map(|(n, p)| render::user(n, p)).collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "WHO", &[&count]);
     }

@@ -41,6 +41,7 @@ impl Core {
             text,
         };
         self.store(StoreJob::InsertMessage(row));
+        self.echo_to_person(conn, &line);
         self.send(conn, render::ok_sent("PRIVMSG", &recipient, id, time_ms));
     }
 

@@ -21,6 +21,7 @@ pub mod help;
 mod history;
 mod idmap;
 mod moderation;
+mod presence;
 mod private;
 mod session;
 pub mod snapshot;
@@ -118,6 +119,8 @@ pub enum Output {
 pub struct Core {
     settings: Settings,
     sessions: IdMap<ConnId, Session>,
+    /// The sessions in chat mode (few: people), so protocol deliveries skip the check.
+    chat: idmap::IdSet<ConnId>,
     world: World,
     bans: Bans,
     guard: guard::LoginGuard,
@@ -136,6 +139,7 @@ impl Core {
             bans: Bans::new(snapshot.bans.clone(), snapshot.max_ban_id),
             settings,
             sessions: IdMap::default(),
+            chat: Default::default(),
             world,
             guard: guard::LoginGuard::default(),
             timers: Timers::default(),
@@ -244,6 +248,10 @@ impl Core {
             Command::Accept { channel, name } => self.decide(conn, me, &channel, &name, true),
             Command::Reject { channel, name } => self.decide(conn, me, &channel, &name, false),
             Command::Audit { limit } => self.audit_log(conn, me, limit),
+            Command::Away { text } => self.away(conn, me, text),
+            Command::Back => self.back(conn, me),
+            Command::Users => self.users(conn),
+            Command::Rename { name } => self.rename(conn, me, &name),
             Command::Ban {
                 target,
                 duration_secs,
@@ -270,6 +278,7 @@ impl Core {
             Completion::Verified { conn, account } => self.verified(conn, account),
             Completion::History { conn, rows } => self.history_done(conn, rows),
             Completion::Audit { conn, rows } => self.audit_done(conn, rows),
+            Completion::Renamed { conn, result } => self.renamed(conn, result),
         }
     }
 
@@ -284,8 +293,15 @@ impl Core {
         self.settings.admins.contains(&crate::proto::key(name))
     }
 
+    /// Sends a line: as it is to a protocol session, as a person reads it to a chat session.
     fn send(&mut self, conn: ConnId, line: Line) {
-        self.out.push_back(Output::Send(conn, line));
+        if self.chat.is_empty() || !self.chat.contains(&conn) {
+            return self.out.push_back(Output::Send(conn, line));
+        }
+        if let Some(human) = crate::proto::human::for_people(line.trim_end_matches('\n')) {
+            self.out
+                .push_back(Output::Send(conn, Line::from(format!("{human}\n"))));
+        }
     }
 
     fn ok(&mut self, conn: ConnId, verb: &str, details: &[&str]) {
@@ -313,10 +329,17 @@ impl Core {
         self.out.push_back(Output::Store(job));
     }
 
+    /// A person in chat mode sees their own message as the others do (a program gets the OK).
+    fn echo_to_person(&mut self, conn: ConnId, line: &Line) {
+        if self.chat.contains(&conn) {
+            self.send(conn, line.clone());
+        }
+    }
+
     /// Sends `line` to each connection in `to` but `except`.
     fn fan_out(&mut self, to: Vec<ConnId>, line: &Line, except: Option<ConnId>) {
         for c in to.into_iter().filter(|c| Some(*c) != except) {
-            self.out.push_back(Output::Send(c, line.clone()));
+            self.send(c, line.clone());
         }
     }
 }

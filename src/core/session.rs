@@ -3,10 +3,10 @@
 //! last session).
 
 use super::guard::Bucket;
-use super::state::{Pending, Session};
+use super::state::{Mode, Pending, Session};
 use super::{Core, Output, render};
 use crate::jobs::ConnId;
-use crate::proto::{Code, Frame, parse, parse::is_blank};
+use crate::proto::{Code, Frame, human, parse, parse::is_blank};
 use std::net::IpAddr;
 
 impl Core {
@@ -38,6 +38,8 @@ impl Core {
             login_deadline_ms: Some(now + s.limits.login_timeout_secs * 1000),
             bucket: Bucket::full(s.limits.flood_burst, now),
             throttled_until: None,
+            mode: Mode::Undecided,
+            current: None,
         };
         let hello = render::hello(&s.server_name, &s.version, &s.motd);
         self.sessions.insert(conn, session);
@@ -63,13 +65,55 @@ impl Core {
                 return self.fail(conn, "*", Code::BadEncoding, "lines must be UTF-8");
             }
         };
+        let Some(line) = self.in_mode(conn, line) else {
+            return;
+        };
         let (verb, parsed) = parse(&line);
         if verb != "PONG" {
             self.take_token(conn);
         }
+        if let Some(me) = self
+            .account_of(conn)
+            .filter(|_| !matches!(verb.as_str(), "PING" | "PONG" | "AWAY"))
+        {
+            self.active(me);
+        }
         match parsed {
             Ok(cmd) => self.command(conn, &verb, cmd),
             Err(r) => self.fail(conn, &r.verb, r.code, r.text),
+        }
+    }
+
+    /// The protocol line a session's line stands for. The first non-empty line decides the
+    /// mode: a `/` starts chat mode, where lines are translated (`proto::human::from_person`);
+    /// `None` when the person was told something instead.
+    fn in_mode(&mut self, conn: ConnId, line: String) -> Option<String> {
+        let s = self.sessions.get_mut(&conn)?;
+        if s.mode == Mode::Undecided {
+            s.mode = if line.starts_with('/') {
+                Mode::Chat
+            } else {
+                Mode::Protocol
+            };
+            if s.mode == Mode::Chat {
+                self.chat.insert(conn);
+            }
+        }
+        if s.mode == Mode::Protocol {
+            return Some(line);
+        }
+        let current = s
+            .current
+            .and_then(|c| self.world.channels.get(&c))
+            .map(|c| c.name.as_str());
+        let me = s.account.map_or("you", |a| self.world.name_of(a));
+        match human::from_person(&line, current, me) {
+            Ok(proto) => Some(proto),
+            Err(text) => {
+                self.out
+                    .push_back(Output::Send(conn, render::to_person(text)));
+                None
+            }
         }
     }
 
@@ -120,6 +164,7 @@ impl Core {
         if self.sessions.contains_key(&conn) {
             self.detach(conn, Some(reason), notify);
             self.sessions.remove(&conn);
+            self.chat.remove(&conn);
         }
     }
 }

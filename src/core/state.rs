@@ -18,6 +18,26 @@ pub enum Pending {
     Login { name: String, password: String },
     History { target: String },
     Audit,
+    Rename { old: String, new: String },
+}
+
+/// How a session talks: decided by its first non-empty line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Undecided,
+    /// The strict protocol, for programs.
+    Protocol,
+    /// Chat mode, for people: `/` lines are commands, others are messages.
+    Chat,
+}
+
+/// Why a user is away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Away {
+    pub text: Option<String>,
+    /// Set by the server after `limits.away_after_secs` without a command; the next command
+    /// ends it. An explicit AWAY lasts until BACK.
+    pub auto: bool,
 }
 
 /// One connection's state.
@@ -32,6 +52,9 @@ pub struct Session {
     pub bucket: super::guard::Bucket,
     /// Input is held back until then (the flood bucket ran dry).
     pub throttled_until: Option<u64>,
+    pub mode: Mode,
+    /// Chat mode: the channel plain lines go to.
+    pub current: Option<i64>,
 }
 
 /// An account known to the server, with its live sessions and its channels.
@@ -43,6 +66,9 @@ pub struct Account {
     pub channels: IdSet<i64>,
     pub last_seen_ms: Option<i64>,
     pub last_ip: Option<String>,
+    pub away: Option<Away>,
+    /// When the account last sent a command (monotonic ms), for going away by itself.
+    pub last_command_ms: u64,
 }
 
 /// A recent channel message, kept for JOIN's replay.
@@ -88,6 +114,8 @@ impl World {
             channels: IdSet::default(),
             last_seen_ms: None,
             last_ip: None,
+            away: None,
+            last_command_ms: 0,
         });
     }
 
@@ -190,11 +218,42 @@ impl World {
             .flat_map(|a| a.sessions.iter().copied())
     }
 
-    /// `online` or `offline`.
+    /// `online`, `away` or `offline`.
     pub fn presence(&self, account: i64) -> &'static str {
         match self.accounts.get(&account) {
-            Some(a) if !a.sessions.is_empty() => "online",
-            _ => "offline",
+            Some(a) if a.sessions.is_empty() => "offline",
+            Some(a) if a.away.is_some() => "away",
+            Some(_) => "online",
+            None => "offline",
         }
+    }
+
+    /// Gives an account a new name (its id, and so everything it owns, stays).
+    pub fn rename(&mut self, id: i64, new: &str) {
+        let Some(a) = self.accounts.get_mut(&id) else {
+            return;
+        };
+        self.account_keys.remove(&key(&a.name));
+        self.account_keys.insert(key(new), id);
+        a.name = new.to_owned();
+    }
+
+    /// Sessions of the other accounts that share a channel with `account`.
+    pub fn sharing_sessions(&self, account: i64) -> Vec<ConnId> {
+        let mut others: Vec<i64> = self
+            .accounts
+            .get(&account)
+            .into_iter()
+            .flat_map(|a| a.channels.iter())
+            .filter_map(|c| self.channels.get(c))
+            .flat_map(|c| c.members.iter().copied())
+            .filter(|m| *m != account)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        others
+            .into_iter()
+            .flat_map(|a| self.sessions_of(a))
+            .collect()
     }
 }

@@ -129,11 +129,9 @@ fn a_waiting_client_takes_no_input_until_its_job_completes() {
     assert!(h.take(c).is_empty());
     let other = h.connect();
     h.line(other, "PING x");
-    let hello = format!(
-        "HELLO chatd {} :Welcome to chatd. Type HELP for the commands.",
-        env!("CARGO_PKG_VERSION")
-    );
-    assert_eq!(h.take(other), [hello.as_str(), "OK PING x"]);
+    let got = h.take(other);
+    assert!(got[0].starts_with("HELLO chatd "), "{got:?}");
+    assert_eq!(got[1..], ["OK PING x"]);
     let job = h.held.pop().unwrap();
     h.hold_auth = false;
     let done = crate::auth::perform(job, &mut Default::default());

@@ -5,6 +5,7 @@
 //! comes due the real deadline is recomputed and the entry pushed again if it moved. So each
 //! live session has at least one entry, and a busy connection costs nothing here.
 
+use super::state::Mode;
 use super::{Core, render};
 use crate::jobs::ConnId;
 use std::cmp::Reverse;
@@ -40,10 +41,12 @@ impl Core {
         let s = &self.sessions[&conn];
         let l = &self.settings.limits;
         let ping = match s.ping_sent_ms {
+            _ if s.mode == Mode::Chat => u64::MAX, // people cannot answer PING: TCP keepalive
             Some(sent) => sent + l.ping_timeout_secs * 1000,
             None => s.last_rx_ms + l.ping_interval_secs * 1000,
         };
-        [s.login_deadline_ms, s.throttled_until]
+        let away = s.account.and_then(|a| self.away_deadline(a));
+        [s.login_deadline_ms, s.throttled_until, away]
             .into_iter()
             .flatten()
             .fold(ping, u64::min)
@@ -69,19 +72,23 @@ impl Core {
     fn fire(&mut self, conn: ConnId) {
         let now = self.now.mono_ms;
         let l = &self.settings.limits;
+        let (timeout, interval) = (l.ping_timeout_secs * 1000, l.ping_interval_secs * 1000);
         let s = self.sessions.get_mut(&conn).expect("live session");
         if s.throttled_until.is_some_and(|t| t <= now) {
             s.throttled_until = None;
             self.out.push_back(super::Output::Resume(conn));
         }
+        if let Some(account) = s.account {
+            self.go_away(account);
+        }
+        let s = &self.sessions[&conn];
         if s.login_deadline_ms.is_some_and(|d| d <= now) {
             self.close(conn, "login timeout", true);
-        } else if s
-            .ping_sent_ms
-            .is_some_and(|p| p + l.ping_timeout_secs * 1000 <= now)
-        {
+        } else if s.mode == Mode::Chat {
+            // no PING for people
+        } else if s.ping_sent_ms.is_some_and(|p| p + timeout <= now) {
             self.close(conn, "ping timeout", true);
-        } else if s.ping_sent_ms.is_none() && s.last_rx_ms + l.ping_interval_secs * 1000 <= now {
+        } else if s.ping_sent_ms.is_none() && s.last_rx_ms + interval <= now {
             self.timers.tokens += 1;
             let token = format!("chatd-{}", self.timers.tokens);
             self.sessions

@@ -36,6 +36,12 @@ impl EventLoop {
 
     fn add_conn(&mut self, stream: TcpStream, addr: SocketAddr) {
         let _ = stream.set_nodelay(true);
+        // people in chat mode get no PING: keepalive finds their dead connections
+        let keepalive = socket2::TcpKeepalive::new()
+            .with_time(std::time::Duration::from_secs(60))
+            .with_interval(std::time::Duration::from_secs(10))
+            .with_retries(6);
+        let _ = socket2::SockRef::from(&stream).set_tcp_keepalive(&keepalive);
         let entry = self.conns.vacant_entry();
         let slot = entry.key();
         self.generation = self.generation.wrapping_add(1);

@@ -72,6 +72,14 @@ pub enum Command {
     Audit {
         limit: Option<usize>,
     },
+    Away {
+        text: Option<String>,
+    },
+    Back,
+    Users,
+    Rename {
+        name: String,
+    },
     Ban {
         target: String,
         duration_secs: Option<u64>,

@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod frame;
+pub mod human;
 pub mod parse;
 pub mod render;
 

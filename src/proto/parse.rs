@@ -107,6 +107,10 @@ fn parse_args(verb: &str, c: &mut Cursor) -> ArgResult<Command> {
         "BAN" => ban(c)?,
         "UNBAN" => Command::Unban { target: c.need()? },
         "BANS" => Command::Bans,
+        "AWAY" => Command::Away { text: c.text()? },
+        "BACK" => Command::Back,
+        "USERS" => Command::Users,
+        "RENAME" => Command::Rename { name: c.need()? },
         "NAMES" => Command::Names {
             channel: c.channel()?,
         },

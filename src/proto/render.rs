@@ -150,6 +150,31 @@ pub fn banned(target: &str, by: &str, expires_ms: Option<i64>, reason: &str) -> 
     build(&["BANNED", target, by, &expires], Some(reason))
 }
 
+/// `AWAY <name> [:text]`.
+pub fn away(name: &str, text: Option<&str>) -> Line {
+    build(&["AWAY", name], text)
+}
+
+/// `BACK <name>`.
+pub fn back(name: &str) -> Line {
+    build(&["BACK", name], None)
+}
+
+/// `RENAMED <old> <new>`.
+pub fn renamed(old: &str, new: &str) -> Line {
+    build(&["RENAMED", old, new], None)
+}
+
+/// `ACCOUNT <name> <status>`.
+pub fn account(name: &str, status: &str) -> Line {
+    build(&["ACCOUNT", name, status], None)
+}
+
+/// A line for a person that is not a translated protocol line: `! <text>`.
+pub fn to_person(text: &str) -> Line {
+    Rc::from(format!("! {text}\n"))
+}
+
 /// `REQUEST <#channel> <name>` (event) or `REQUEST <#channel> <name> <time>` (REQUESTS data).
 pub fn request(channel: &str, name: &str, time_ms: Option<i64>) -> Line {
     match time_ms {

@@ -98,6 +98,10 @@ pub fn apply(db: &Connection, job: StoreJob) -> Option<Completion> {
                 .ok();
             Some(Completion::History { conn, rows })
         }
+        StoreJob::RenameAccount { conn, id, name } => {
+            let result = rename_account(db, id, &name);
+            Some(Completion::Renamed { conn, result })
+        }
         StoreJob::Audit { conn, limit } => {
             let rows = audit(db, limit)
                 .map_err(|e| log::error!("audit query: {e}"))
@@ -157,4 +161,24 @@ pub fn audit(db: &Connection, limit: usize) -> Res<Vec<AuditRow>> {
     let mut rows = rows.collect::<Res<Vec<_>>>()?;
     rows.reverse();
     Ok(rows)
+}
+
+/// Renames an account; `NameTaken` if another account has the name.
+pub fn rename_account(db: &Connection, id: i64, name: &str) -> Result<(), CreateError> {
+    let sql = "UPDATE accounts SET name = ?1 WHERE id = ?2";
+    match db
+        .prepare_cached(sql)
+        .and_then(|mut st| st.execute(params![name, id]))
+    {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(CreateError::NameTaken)
+        }
+        Err(e) => {
+            log::error!("renaming account {id}: {e}");
+            Err(CreateError::Storage)
+        }
+    }
 }

@@ -88,7 +88,8 @@ pub fn write(db: &Connection, job: &StoreJob) -> Res<usize> {
         StoreJob::CreateAccount { .. }
         | StoreJob::FindAccount { .. }
         | StoreJob::History { .. }
-        | StoreJob::Audit { .. } => Ok(0),
+        | StoreJob::Audit { .. }
+        | StoreJob::RenameAccount { .. } => Ok(0),
     }
 }
 

@@ -16,7 +16,9 @@ impl Client {
         let stream = TcpStream::connect(addr)?;
         stream.set_read_timeout(Some(Duration::from_secs(60)))?;
         stream.set_nodelay(true)?;
-        let mut c = Client { reader: BufReader::new(stream) };
+        let mut c = Client {
+            reader: BufReader::new(stream),
+        };
         let hello = c.line()?;
         if !hello.starts_with("HELLO ") {
             return Err(io::Error::other(format!("refused: {hello}")));
@@ -25,7 +27,9 @@ impl Client {
     }
 
     pub fn send(&mut self, line: &str) -> io::Result<()> {
-        self.reader.get_mut().write_all(format!("{line}\n").as_bytes())
+        self.reader
+            .get_mut()
+            .write_all(format!("{line}\n").as_bytes())
     }
 
     pub fn line(&mut self) -> io::Result<String> {

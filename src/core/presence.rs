@@ -1,0 +1,167 @@
+//! Presence and identity: AWAY, BACK, going away by itself, USERS, RENAME.
+//!
+//! A user is away after an explicit AWAY (until BACK) or after `limits.away_after_secs`
+//! without a command (PING and PONG do not count; the next command brings them back). Either
+//! way the users who share a channel with them hear `AWAY <name> [:text]` and `BACK <name>`.
+//! RENAME goes through the writer, which has the last word on whether a name is free.
+
+use super::state::{Away, Pending};
+use super::{Core, render};
+use crate::jobs::{ConnId, CreateError, StoreJob};
+use crate::proto::{Code, key, valid_name};
+
+impl Core {
+    /// A command from a logged-in session: the account is active; if it had gone away by
+    /// itself, it is back.
+    pub(super) fn active(&mut self, account: i64) {
+        let now = self.now.mono_ms;
+        let Some(a) = self.world.accounts.get_mut(&account) else {
+            return;
+        };
+        a.last_command_ms = now;
+        if a.away.as_ref().is_some_and(|w| w.auto) {
+            self.set_back(account);
+        }
+    }
+
+    /// When the account goes away by itself, if it is not away already.
+    pub(super) fn away_deadline(&self, account: i64) -> Option<u64> {
+        let a = self.world.accounts.get(&account)?;
+        let after = self.settings.limits.away_after_secs * 1000;
+        a.away.is_none().then_some(a.last_command_ms + after)
+    }
+
+    /// Called by the timers: the account has been idle long enough.
+    pub(super) fn go_away(&mut self, account: i64) {
+        if self
+            .away_deadline(account)
+            .is_some_and(|d| d <= self.now.mono_ms)
+        {
+            self.set_away(account, None, true);
+        }
+    }
+
+    fn set_away(&mut self, account: i64, text: Option<String>, auto: bool) {
+        let Some(a) = self.world.accounts.get_mut(&account) else {
+            return;
+        };
+        let line = render::away(&a.name, text.as_deref());
+        a.away = Some(Away { text, auto });
+        let to = self.world.sharing_sessions(account);
+        self.fan_out(to, &line, None);
+    }
+
+    fn set_back(&mut self, account: i64) {
+        let Some(a) = self.world.accounts.get_mut(&account) else {
+            return;
+        };
+        if a.away.take().is_none() {
+            return;
+        }
+        let line = render::back(&a.name);
+        let sessions: Vec<ConnId> = a.sessions.clone();
+        let to = self.world.sharing_sessions(account);
+        self.fan_out(to, &line, None);
+        let at = self.away_deadline(account).unwrap_or(u64::MAX);
+        for s in sessions {
+            self.timers.schedule(s, at);
+        }
+    }
+
+    /// # Format
+    /// `AWAY [:text]` → `OK AWAY`; users who share a channel get `AWAY <name> [:text]`.
+    pub(super) fn away(&mut self, conn: ConnId, me: i64, text: Option<String>) {
+        self.set_away(me, text, false);
+        self.ok(conn, "AWAY", &[]);
+    }
+
+    /// # Format
+    /// `BACK` → `OK BACK`; users who share a channel get `BACK <name>`.
+    pub(super) fn back(&mut self, conn: ConnId, me: i64) {
+        self.set_back(me);
+        self.ok(conn, "BACK", &[]);
+    }
+
+    /// # Format
+    /// `USERS` → `ACCOUNT <name> <online|away|offline>` for every account but banned ones,
+    /// then `OK USERS <count>`.
+    pub(super) fn users(&mut self, conn: ConnId) {
+        let now = self.now.wall_ms;
+        let mut all: Vec<(&str, &str)> = self
+            .world
+            .accounts
+            .values()
+            .filter(|a| self.bans.account_ban(a.id, now).is_none())
+            .map(|a| (a.name.as_str(), self.world.presence(a.id)))
+            .collect();
+        all.sort_by_key(|(n, _)| n.to_ascii_lowercase());
+        let lines: Vec<_> = all.iter().map(|(n, p)| render::account(n, p)).collect();
+        let count = lines.len().to_string();
+        self.reply(conn, lines, "USERS", &[&count]);
+    }
+
+    /// # Format
+    /// `RENAME <newname>` → `OK RENAME <old> <new>`; users who share a channel get
+    /// `RENAMED <old> <new>`. History, memberships, bans and private messages follow.
+    pub(super) fn rename(&mut self, conn: ConnId, me: i64, new: &str) {
+        let old = self.world.name_of(me).to_owned();
+        let taken = self.world.account_by_name(new).is_some_and(|a| a.id != me);
+        let admins = &self.settings.admins;
+        let refusal = if !valid_name(new) {
+            Some((
+                Code::BadName,
+                "a name is a letter then up to 31 of A-Z a-z 0-9 _ -",
+            ))
+        } else if admins.contains(&key(&old)) || admins.contains(&key(new)) {
+            Some((Code::NotAllowed, "admin names cannot be renamed or taken"))
+        } else if taken {
+            Some((Code::NameTaken, "that name is taken"))
+        } else {
+            None
+        };
+        if let Some((code, text)) = refusal {
+            return self.fail_on(conn, "RENAME", code, new, text);
+        }
+        self.start_pending(
+            conn,
+            Pending::Rename {
+                old,
+                new: new.to_owned(),
+            },
+        );
+        self.store(StoreJob::RenameAccount {
+            conn,
+            id: me,
+            name: new.to_owned(),
+        });
+    }
+
+    pub(super) fn renamed(&mut self, conn: ConnId, result: Result<(), CreateError>) {
+        let Some(Pending::Rename { old, new }) = self.finish_pending(conn) else {
+            return;
+        };
+        let Some(me) = self.account_of(conn) else {
+            return;
+        };
+        match result {
+            Ok(()) => {
+                self.world.rename(me, &new);
+                log::info!("rename {old} to {new}");
+                let line = render::renamed(&old, &new);
+                let mut to = self.world.sharing_sessions(me);
+                to.extend(self.world.sessions_of(me));
+                self.fan_out(to, &line, Some(conn));
+                self.ok(conn, "RENAME", &[&old, &new]);
+            }
+            Err(CreateError::NameTaken) => {
+                self.fail_on(conn, "RENAME", Code::NameTaken, &new, "that name is taken")
+            }
+            Err(CreateError::Storage) => self.fail(
+                conn,
+                "RENAME",
+                Code::Unavailable,
+                "storage failed; try again",
+            ),
+        }
+    }
+}
