@@ -51,7 +51,10 @@ TOML
     echo "chatd did not start:" >&2; cat "$work/chatd.log" >&2; exit 1
 }
 
-bench() { target/release/chatd-bench --addr "127.0.0.1:$port" --pid "$pid" --db "$work/data/chatd.sqlite3" "$@"; }
+bench() {
+    target/release/chatd-bench --addr "127.0.0.1:$port" --pid "$pid" --db "$work/data/chatd.sqlite3" "$@" \
+        || echo "# failed: $*" >&2
+}
 
 if [ "$quick" = 1 ]; then secs=2; big=200; hist=20000; idle=1000; else secs=5; big=2000; hist=1000000; idle=10000; fi
 for run in $(seq "$runs"); do

@@ -75,15 +75,16 @@ pub struct HistoryQuery {
     pub limit: usize,
 }
 
-/// One row of a history answer, names resolved by the database.
+/// One row of a history answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryRow {
     pub id: u64,
     pub time_ms: i64,
-    pub sender: String,
-    /// The channel's id for a channel message; the recipient's name otherwise.
+    pub sender: i64,
+    /// The channel's id for a channel message; the recipient's id for a private one. The core
+    /// shows the accounts' current names.
     pub channel: Option<i64>,
-    pub recipient: Option<String>,
+    pub recipient: Option<i64>,
     pub text: String,
 }
 

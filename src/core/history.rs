@@ -111,11 +111,12 @@ impl Core {
                 .get(&c)
                 .map_or("#?", |c| c.name.as_str())
         });
-        let target = channel.or(r.recipient.as_deref()).unwrap_or("?");
+        let recipient = r.recipient.map(|a| self.world.name_of(a));
+        let target = channel.or(recipient).unwrap_or("?");
         MessageView {
             id: r.id,
             time_ms: r.time_ms,
-            sender: &r.sender,
+            sender: self.world.name_of(r.sender),
             target,
             text: &r.text,
         }

@@ -124,9 +124,8 @@ pub fn history(db: &Connection, q: &HistoryQuery) -> Res<Vec<HistoryRow>> {
         MessageTarget::Account(a) => ("conv", conv_key(q.me, a)),
     };
     let sql = format!(
-        "SELECT m.id, m.time_ms, s.name, m.channel, r.name, m.text FROM messages m \
-         JOIN accounts s ON s.id = m.sender LEFT JOIN accounts r ON r.id = m.recipient \
-         WHERE m.{column} = ?1 AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3"
+        "SELECT id, time_ms, sender, channel, recipient, text FROM messages \
+         WHERE {column} = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"
     );
     let before = q.before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
     let mut st = db.prepare_cached(&sql)?;
