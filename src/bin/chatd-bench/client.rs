@@ -28,6 +28,11 @@ impl Client {
         Ok(c)
     }
 
+    /// How long `line` waits before it fails with WouldBlock or TimedOut.
+    pub fn set_timeout(&self, d: Duration) -> io::Result<()> {
+        self.reader.get_ref().set_read_timeout(Some(d))
+    }
+
     pub fn send(&mut self, line: &str) -> io::Result<()> {
         self.reader
             .get_mut()

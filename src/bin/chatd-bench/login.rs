@@ -120,10 +120,23 @@ fn chat_probe(
             while a.try_drain() {}
         }
     });
+    b.set_timeout(Duration::from_millis(100))?;
     Ok(std::thread::spawn(move || {
         let mut h = Histogram::default();
         while !stop.load(Ordering::SeqCst) {
-            let line = b.line()?;
+            let line = match b.line() {
+                Ok(l) => l,
+                // nothing came: look at the stop flag again
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             if line.starts_with("MSG ")
                 && let Some(sent) = sent_at(line.as_bytes())
             {
