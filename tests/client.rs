@@ -2,55 +2,6 @@
 
 mod common;
 use common::*;
-use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Tmux(String);
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(args)
-            .output()
-            .expect("tmux (Debian package tmux; .ci/run installs it)");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.0];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    /// Polls the screen until it shows `text`; fails after the read timeout.
-    fn shows(&self, text: &str) -> String {
-        let deadline = Instant::now() + READ_TIMEOUT;
-        loop {
-            let screen = self.run(&["capture-pane", "-p", "-t", &self.0]);
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the screen never showed {text:?}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50)); // polling a screen
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .output();
-    }
-}
 
 #[test]
 fn a_person_registers_joins_and_chats_in_the_client() {

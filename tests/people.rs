@@ -202,66 +202,30 @@ fn a_person_chats_in_tmux_with_nc() {
     let s = TestServer::start();
     let mut pro = s.user("pro");
     pro.ok("JOIN #tmux", "OK JOIN #tmux");
-    let session = format!("chatd-test-{}", std::process::id());
-    let tmux = |args: &[&str]| {
-        let out = std::process::Command::new("tmux")
-            .args(args)
-            .output()
-            .expect("tmux (Debian package tmux; .ci/run installs it)");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    let nc = format!("nc 127.0.0.1 {}", s.addr.port());
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &nc,
-    ]);
-    let screen_shows = |text: &str| {
-        let deadline = std::time::Instant::now() + READ_TIMEOUT;
-        loop {
-            let screen = tmux(&["capture-pane", "-p", "-t", &session]);
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the screen never showed {text:?}:\n{screen}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50)); // polling a screen
-        }
-    };
-    screen_shows("type /help to start");
+    let t = Tmux::start(
+        "chatd-test",
+        &format!("nc 127.0.0.1 {}", s.addr.port()),
+        100,
+        30,
+    );
+    t.shows("type /help to start");
     for keys in [
         "/register tia password1 password1",
         "/join #tmux",
         "hi from tmux",
     ] {
-        tmux(&["send-keys", "-t", &session, keys, "Enter"]);
+        t.keys(&[keys, "Enter"]);
     }
     pro.expect("ONLINE tia");
     pro.expect("JOIN #tmux tia");
     assert!(pro.expect("MSG #tmux tia ").ends_with(":hi from tmux"));
     pro.send("MSG #tmux welcome, tia");
     pro.expect("OK MSG");
-    let screen = screen_shows("#tmux <pro> welcome, tia");
+    let screen = t.shows("#tmux <pro> welcome, tia");
     assert!(
         screen.contains("* you are in #tmux") && screen.contains("#tmux <tia> hi from tmux"),
         "{screen}"
     );
-    tmux(&["send-keys", "-t", &session, "/quit", "Enter"]);
+    t.keys(&["/quit", "Enter"]);
     assert_eq!(pro.recv(), "OFFLINE tia :quit");
-    let _ = std::process::Command::new("tmux")
-        .args(["kill-session", "-t", &session])
-        .output();
 }

@@ -19,6 +19,22 @@ impl Core {
         id
     }
 
+    /// The channel's id if `allowed` holds for it; else a FAIL (`code`, `text`) for `verb`.
+    pub(super) fn channel_where(
+        &mut self,
+        (conn, verb, channel): (ConnId, &str, &str),
+        allowed: impl Fn(&Core, i64) -> bool,
+        (code, text): (Code, &str),
+    ) -> Option<i64> {
+        let id = self.channel_id(conn, verb, channel)?;
+        if allowed(self, id) {
+            return Some(id);
+        }
+        let name = self.world.channels[&id].name.clone();
+        self.fail_on(conn, verb, code, &name, text);
+        None
+    }
+
     /// The channel's id if `me` is a member, or a FAIL sent for `verb` and `None`.
     pub(super) fn member_channel(
         &mut self,
@@ -27,19 +43,9 @@ impl Core {
         verb: &str,
         channel: &str,
     ) -> Option<i64> {
-        let id = self.channel_id(conn, verb, channel)?;
-        if self.world.channels[&id].members.contains(&me) {
-            return Some(id);
-        }
-        let name = self.world.channels[&id].name.clone();
-        self.fail_on(
-            conn,
-            verb,
-            Code::NotInChannel,
-            &name,
-            "you are not in that channel",
-        );
-        None
+        let member = |core: &Core, id: i64| core.world.channels[&id].members.contains(&me);
+        let refusal = (Code::NotInChannel, "you are not in that channel");
+        self.channel_where((conn, verb, channel), member, refusal)
     }
 
     /// # Format

@@ -14,6 +14,7 @@
 //! UNBAN, BANS), `guard` (flood and login limits), `timers`, `help`.
 
 mod account;
+mod addr;
 mod ban;
 mod chan;
 mod guard;
@@ -24,63 +25,28 @@ mod moderation;
 mod presence;
 mod private;
 mod session;
+mod settings;
 pub mod snapshot;
 mod state;
 mod timers;
 
 pub use help::Help;
+pub use settings::Settings;
 pub use snapshot::Snapshot;
 
-use crate::config::{Config, Limits};
 use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
 use crate::proto::{Code, Command, Frame, render, render::Line};
 use crate::time::Now;
 use ban::Bans;
 use idmap::IdMap;
 use state::{Session, World};
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::net::IpAddr;
 use timers::Timers;
 
 /// Ids skipped after an unclean stop: more than the writer ever holds in flight, so an id that
 /// was acknowledged but lost in a crash is never given to another message.
 pub const UNCLEAN_ID_GAP: u64 = 1_000_000;
-
-/// What the core needs from the configuration, ready to use.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub server_name: String,
-    pub version: String,
-    pub motd: String,
-    pub max_clients: usize,
-    pub bcrypt_cost: u32,
-    pub min_password_len: usize,
-    pub admins: HashSet<String>,
-    pub limits: Limits,
-    pub help: Help,
-}
-
-impl Settings {
-    /// Settings from a config and the text of its help file.
-    pub fn new(config: &Config, help_text: &str) -> Settings {
-        Settings {
-            server_name: config.server.name.clone(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            motd: config.server.motd.clone(),
-            max_clients: config.server.max_clients,
-            bcrypt_cost: config.auth.bcrypt_cost,
-            min_password_len: config.auth.min_password_len,
-            admins: config
-                .auth
-                .admins
-                .iter()
-                .map(|a| crate::proto::key(a))
-                .collect(),
-            limits: config.limits.clone(),
-            help: Help::parse(help_text),
-        }
-    }
-}
 
 /// An event for the core.
 #[derive(Debug)]

@@ -24,13 +24,22 @@ impl Core {
         verb: &str,
         channel: &str,
     ) -> Option<i64> {
-        let id = self.channel_id(conn, verb, channel)?;
-        if self.can_moderate(me, id) {
-            return Some(id);
-        }
+        let moderates = |core: &Core, id: i64| core.can_moderate(me, id);
         let text = "only the channel's owner, its operators or an admin may do that";
-        self.fail_on(conn, verb, Code::NotAllowed, channel, text);
-        None
+        self.channel_where((conn, verb, channel), moderates, (Code::NotAllowed, text))
+    }
+
+    /// The channel's id if `me` owns it or is an admin; else a FAIL for `verb` and `None`.
+    pub(super) fn owned_channel(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        verb: &str,
+        channel: &str,
+    ) -> Option<i64> {
+        let owns = |core: &Core, id: i64| core.world.channels[&id].owner == me || core.is_admin(me);
+        let text = "only the channel's owner or an admin may do that";
+        self.channel_where((conn, verb, channel), owns, (Code::NotAllowed, text))
     }
 
     /// The account's id and name, or NO_SUCH_USER sent for `verb`.
@@ -184,19 +193,10 @@ impl Core {
     /// `OP <#channel> <name>` / `DEOP <#channel> <name>` (owner, admin) → `OK OP <#channel> <name>`.
     pub(super) fn set_op(&mut self, conn: ConnId, me: i64, channel: &str, name: &str, op: bool) {
         let verb = if op { "OP" } else { "DEOP" };
-        let Some(id) = self.channel_id(conn, verb, channel) else {
+        let Some(id) = self.owned_channel(conn, me, verb, channel) else {
             return;
         };
         let chan = self.world.channels[&id].name.clone();
-        if self.world.channels[&id].owner != me && !self.is_admin(me) {
-            return self.fail_on(
-                conn,
-                verb,
-                Code::NotAllowed,
-                &chan,
-                "only the channel's owner or an admin may do that",
-            );
-        }
         let Some((target, target_name)) = self.account_named(conn, verb, name) else {
             return;
         };

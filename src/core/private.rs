@@ -64,20 +64,10 @@ impl Core {
     /// # Format
     /// `CHANNEL <#channel> PRIVATE|PUBLIC` (owner, admin) → `OK CHANNEL <#channel> PRIVATE`.
     pub(super) fn channel_mode(&mut self, conn: ConnId, me: i64, channel: &str, private: bool) {
-        let Some(id) = self.channel_id(conn, "CHANNEL", channel) else {
+        let Some(id) = self.owned_channel(conn, me, "CHANNEL", channel) else {
             return;
         };
-        let c = &self.world.channels[&id];
-        let name = c.name.clone();
-        if c.owner != me && !self.is_admin(me) {
-            return self.fail_on(
-                conn,
-                "CHANNEL",
-                Code::NotAllowed,
-                &name,
-                "only the channel's owner or an admin may do that",
-            );
-        }
+        let name = self.world.channels[&id].name.clone();
         self.world.channels.get_mut(&id).expect("checked").private = private;
         self.store(StoreJob::SetPrivate {
             channel: id,

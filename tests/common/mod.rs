@@ -3,8 +3,11 @@
 #![allow(dead_code)]
 
 pub mod daemon;
+pub mod tmux;
 #[allow(unused_imports)]
 pub use daemon::{Daemon, base_config};
+#[allow(unused_imports)]
+pub use tmux::Tmux;
 
 use chatd::config::Config;
 use chatd::server::{self, ServerHandle};

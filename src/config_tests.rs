@@ -1,0 +1,46 @@
+//! Tests of `config.rs`.
+use super::*;
+
+#[test]
+fn empty_file_is_the_defaults() {
+    assert_eq!(Config::from_toml("").unwrap(), Config::default());
+}
+
+#[test]
+fn shipped_config_loads_and_matches_the_defaults() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/chatd.toml");
+    let config = Config::load(&path).unwrap();
+    let mut expected = Config::default();
+    expected.auth.admins = config.auth.admins.clone();
+    assert_eq!(
+        config, expected,
+        "config/chatd.toml must document the defaults"
+    );
+}
+
+#[test]
+fn unknown_keys_are_errors() {
+    let err = Config::from_toml("[limits]\nmax_line_byte = 5\n").unwrap_err();
+    assert!(err.contains("max_line_byte"), "{err}");
+}
+
+#[test]
+fn errors_say_where() {
+    let err =
+        Config::from_toml("[server]\nname = \"x\"\n[limits]\n  history_max = 0\n").unwrap_err();
+    assert_eq!(err, "4:3: limits.history_max: must be at least 1");
+    let err = Config::from_toml("[auth]\nbcrypt_cost = \"high\"\n").unwrap_err();
+    assert!(err.starts_with("2:15: "), "{err}");
+    let err = Config::from_toml("[limits]\nmax_line_byte = 5\n").unwrap_err();
+    assert!(
+        err.starts_with("2:1: ") && err.contains("max_line_byte"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_values_are_errors() {
+    assert!(Config::from_toml("[server]\nlisten = \"nowhere\"\n").is_err());
+    assert!(Config::from_toml("[auth]\nbcrypt_cost = 2\n").is_err());
+    assert!(Config::from_toml("[limits]\nhistory_default = 500\n").is_err());
+}
