@@ -75,6 +75,9 @@ enum Scenario {
         requests: usize,
         #[arg(long, default_value_t = 4)]
         clients: usize,
+        /// Requests in flight per client.
+        #[arg(long, default_value_t = 4)]
+        window: usize,
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
@@ -208,8 +211,9 @@ fn main() {
             messages,
             requests,
             clients,
+            window,
             limit,
-        } => history::run(&setup, messages, requests, clients, limit),
+        } => history::run(&setup, messages, requests, clients, window, limit),
         Scenario::Persist {
             senders,
             window,
