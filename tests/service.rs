@@ -73,6 +73,29 @@ fn systemd_hears_ready_watchdog_reloading_and_stopping() {
 }
 
 #[test]
+fn logs_carry_no_time_stamp_of_their_own_under_the_journal() {
+    let dir = TempDir::new();
+    let config = write(&dir, "", "");
+    let mut plain = Daemon::start(&config, None);
+    TestClient::connect(plain.addr).ok("PING", "OK PING");
+    assert!(
+        plain
+            .wait_log("connection #1 from 127.0.0.1")
+            .starts_with("[20"),
+        "a time stamp on a terminal"
+    );
+    drop(plain);
+    let mut journal = Daemon::start_with(&config, None, &[("JOURNAL_STREAM", "8:1234")]);
+    let mut c = TestClient::connect(journal.addr);
+    c.fails("LOGIN nobody wrong-password", "BAD_CREDENTIALS");
+    let line = journal.wait_log("failed login for nobody from 127.0.0.1");
+    assert!(
+        line.starts_with("[INFO"),
+        "no time stamp under the journal: {line}"
+    );
+}
+
+#[test]
 fn check_config_reports_file_line_and_column() {
     let dir = TempDir::new();
     let good = write(&dir, "", "");

@@ -24,6 +24,7 @@ impl Core {
             None
         };
         if let Some((code, text)) = refuse {
+            log::info!("connection {conn} refused: {}", code.as_str());
             self.send(conn, render::fail("CONNECT", code, &[], &text));
             self.out.push_back(Output::Close(conn));
             return;
@@ -153,6 +154,7 @@ impl Core {
     /// Says BYE, closes, and removes the session.
     pub(super) fn close(&mut self, conn: ConnId, reason: &str, notify: bool) {
         if self.sessions.contains_key(&conn) {
+            log::info!("connection {conn} closed: {reason}");
             self.send(conn, render::bye(reason));
             self.out.push_back(Output::Close(conn));
             self.drop_session(conn, reason, notify);

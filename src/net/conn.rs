@@ -34,6 +34,8 @@ pub struct Conn {
     pub wants_write: bool,
     /// Closing: our side is shut down, the peer's last bytes are read and dropped.
     pub draining: bool,
+    /// Reads done while draining.
+    pub drained: usize,
 }
 
 impl Conn {
@@ -48,6 +50,7 @@ impl Conn {
             read_closed: false,
             wants_write: false,
             draining: false,
+            drained: 0,
         }
     }
 

@@ -111,13 +111,18 @@ impl EventLoop {
         let Some(c) = self.conns.get_mut(slot).filter(|c| c.draining) else {
             return;
         };
-        loop {
+        for _ in 0..READS_PER_TURN {
             match c.read(&mut self.scratch) {
-                Ok(ReadResult::Data) => {}
+                Ok(ReadResult::Data) => c.drained += 1,
                 Ok(ReadResult::WouldBlock) => return,
                 Ok(ReadResult::Eof) | Err(_) => return self.drop_conn(slot, "closed by server"),
             }
         }
+        if c.drained > 4 * READS_PER_TURN {
+            // it keeps sending after our BYE: no more reading for it
+            return self.drop_conn(slot, "closed by server");
+        }
+        self.again.push(slot);
     }
 
     /// Removes a connection now; the core forgets its session.
@@ -127,7 +132,9 @@ impl EventLoop {
         }
         let mut c = self.conns.remove(slot);
         let _ = self.poll.registry().deregister(&mut c.stream);
-        log::info!("connection {} closed: {reason}", c.id);
+        if !c.closing {
+            log::info!("connection {} closed: {reason}", c.id); // else the core said why
+        }
         self.input(Input::Closed {
             conn: c.id,
             reason: reason.to_owned(),
