@@ -44,3 +44,34 @@ fn a_person_registers_joins_and_chats_in_the_client() {
     t.keys(&["C-q"]);
     assert_eq!(pro.recv(), "OFFLINE tia :connection closed");
 }
+
+#[test]
+fn the_client_survives_the_server_going_away_and_a_resize() {
+    let dir = TempDir::new();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = free.local_addr().unwrap();
+    drop(free);
+    let mut config = test_config(&dir.0);
+    config.server.listen = addr.to_string();
+    // the servers get throwaway folders to remove; the database lives in `dir`, kept by the test
+    let server = TestServer::start_in(TempDir(dir.0.join("first")), config.clone());
+    let cmd = format!("{} --server {addr}", env!("CARGO_BIN_EXE_chatd-client"));
+    let t = Tmux::start("chatd-client-reconnect", &cmd, 110, 30);
+    t.shows("Log in");
+    t.keys(&["C-r"]);
+    t.shows("Create an account");
+    t.keys(&["rae", "Tab", "password1", "Tab", "password1", "Enter"]);
+    t.shows("logged in as rae");
+    t.keys(&["/join #back", "Enter"]);
+    t.shows("> #back");
+    drop(server); // a clean stop: BYE, then the socket closes
+    t.shows("reconnecting in");
+    let _server = TestServer::start_in(TempDir(dir.0.join("second")), config);
+    t.shows("reconnected; logging in again");
+    t.run(&["resize-window", "-t", &t.0, "-x", "80", "-y", "20"]);
+    let screen = t.shows("#back");
+    assert!(
+        screen.contains("connected") && screen.lines().all(|l| l.chars().count() <= 80),
+        "{screen}"
+    );
+}
