@@ -108,3 +108,16 @@ fn help_comes_from_the_manual() {
     }
     c.fails("HELP FROB", "UNKNOWN_COMMAND");
 }
+
+#[test]
+fn a_stream_without_line_ends_gets_one_answer_and_costs_nothing() {
+    let s = TestServer::start();
+    let mut c = s.user("amy");
+    let chunk = vec![b'z'; 64 * 1024];
+    for _ in 0..16 {
+        c.send_raw(&chunk); // a megabyte, never a line end
+    }
+    c.send_raw(b"\n");
+    assert!(c.recv().starts_with("FAIL * LINE_TOO_LONG"));
+    c.ok("PING still-usable", "OK PING still-usable");
+}

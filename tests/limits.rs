@@ -50,3 +50,18 @@ fn a_silent_client_gets_ping_and_is_closed_without_pong() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn half_a_line_is_silence() {
+    let s = TestServer::with(|c| {
+        c.limits.ping_interval_secs = 1;
+        c.limits.ping_timeout_secs = 1;
+    });
+    let mut c = s.user("amy");
+    c.send_raw(b"PIN"); // no line end: not a line, so not a sign of life
+    let lines = c.read_to_close();
+    assert!(
+        lines[0].starts_with("PING ") && lines[1] == "BYE :ping timeout",
+        "{lines:?}"
+    );
+}

@@ -29,6 +29,7 @@ fn joining_a_private_channel_is_a_request_the_moderators_decide() {
     ben.fails("MSG #p hi", "NOT_IN_CHANNEL");
     ben.fails("REQUESTS #p", "NOT_ALLOWED");
     ben.fails("ACCEPT #p ben", "NOT_ALLOWED");
+    ben.fails("REJECT #p ben", "NOT_ALLOWED");
     let reqs = own.cmd("REQUESTS #p");
     assert_eq!(reqs.len(), 2);
     assert!(

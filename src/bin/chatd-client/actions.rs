@@ -15,11 +15,13 @@ impl Model {
             ["/quit", ..] => self.out.push(Effect::Quit),
             ["/logout"] => {
                 self.send("LOGOUT".into(), Expect::Other);
+                let out = std::mem::take(&mut self.out);
                 *self = Model {
                     screen: Screen::Login,
+                    connected: true,
+                    out,
                     ..Model::new(&self.server, false)
                 };
-                self.connected = true;
             }
             ["/join", chan] => self.send(format!("JOIN {chan}"), Expect::Join((*chan).to_owned())),
             ["/pm" | "/msg", name, text] if !name.starts_with('#') => {

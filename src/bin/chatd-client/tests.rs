@@ -188,3 +188,14 @@ fn join_requests_are_shown_to_the_owner() {
     m.line("REQUEST #lobby carol");
     assert!(screen(&m).contains("carol asks to join #lobby: /accept #lobby carol"));
 }
+
+#[test]
+fn logout_goes_back_to_the_login_screen() {
+    let mut m = logged_in();
+    typed(&mut m, "/logout");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(sent(&mut m), ["LOGOUT"]);
+    assert_eq!(m.screen, Screen::Login);
+    assert!(m.convs.is_empty() && m.me.is_none());
+    assert!(screen(&m).contains("Log in"));
+}
