@@ -3,6 +3,7 @@
 use super::frame::{Frame, Framer};
 use super::parse::{Command, parse};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 /// What the framer should produce for a whole input, by the contract's rules.
 fn model(input: &[u8], max: usize) -> Vec<Frame> {
@@ -49,6 +50,12 @@ fn bytes() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
+    // failing cases are kept beside this file (props.regressions) and replayed first
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+        ..ProptestConfig::default()
+    })]
+
     /// However the bytes are cut into reads, the frames are the model's, and the framer never
     /// holds more than one line's worth.
     #[test]

@@ -3,6 +3,7 @@
 use super::Harness;
 use crate::jobs::ConnId;
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 fn command() -> impl Strategy<Value = String> {
     let name = prop::sample::select(vec!["amy", "ben", "cat", "AMY", "nobody", "1bad"]);
@@ -39,7 +40,12 @@ fn is_final(line: &str) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    // failing cases are kept beside this file (props.regressions) and replayed first
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+        ..ProptestConfig::default()
+    })]
 
     /// Every command gets exactly one final reply, membership stays consistent, and a QUIT-less
     /// session is never closed.
