@@ -22,6 +22,9 @@ use std::thread::JoinHandle;
 /// The most jobs applied in one transaction.
 const MAX_BATCH: usize = 20_000;
 
+/// How long the writer waits for more plain writes before it commits (group commit).
+const GATHER: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// An open database, before its writer starts.
 pub struct Store {
     db: Connection,
@@ -117,13 +120,8 @@ impl Drop for Writer {
 }
 
 fn run(mut db: Connection, rx: Receiver<Vec<StoreJob>>, notify: Notify) {
-    while let Ok(mut batch) = rx.recv() {
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(more) => batch.extend(more),
-                Err(_) => break,
-            }
-        }
+    while let Ok(batch) = rx.recv() {
+        let batch = gather(&rx, batch);
         for done in apply_batch(&mut db, batch) {
             notify(done);
         }
@@ -134,6 +132,39 @@ fn run(mut db: Connection, rx: Receiver<Vec<StoreJob>>, notify: Notify) {
     if let Err(e) = snapshot::mark_stopped(&db) {
         log::error!("marking a clean stop: {e}");
     }
+}
+
+/// Group commit: adds what arrives within `GATHER` to a batch of plain writes, so a trickle of
+/// messages costs one transaction per few milliseconds rather than one each. A batch with a job
+/// someone waits on (a query, an account) is committed at once.
+fn gather(rx: &Receiver<Vec<StoreJob>>, mut batch: Vec<StoreJob>) -> Vec<StoreJob> {
+    let until = std::time::Instant::now() + GATHER;
+    while batch.len() < MAX_BATCH && !batch.iter().any(awaited) {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(more) => batch.extend(more),
+            Err(_) => break,
+        }
+    }
+    while batch.len() < MAX_BATCH {
+        match rx.try_recv() {
+            Ok(more) => batch.extend(more),
+            Err(_) => break,
+        }
+    }
+    batch
+}
+
+/// True for a job whose completion someone waits on.
+fn awaited(job: &StoreJob) -> bool {
+    matches!(
+        job,
+        StoreJob::CreateAccount { .. }
+            | StoreJob::FindAccount { .. }
+            | StoreJob::History { .. }
+            | StoreJob::Audit { .. }
+            | StoreJob::RenameAccount { .. }
+    )
 }
 
 /// Takes the database's lock file (`<path>.lock`), so a second server on it refuses to start.
