@@ -70,6 +70,11 @@ fn memberships_history_and_ids_survive_a_restart() {
     a.ok("PART #other", "OK PART #other");
     let s = s.restart();
     let mut a = s.login("amy");
+    let before = a.cmd("HISTORY #keep");
+    assert!(
+        before[0].ends_with(":before restart") && before[1] == "OK HISTORY #keep 1",
+        "{before:?}"
+    );
     // still a member without joining again
     a.send("MSG #keep after restart");
     let second = a.expect("OK MSG #keep ");
