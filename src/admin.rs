@@ -5,25 +5,20 @@
 
 use crate::config::Config;
 use crate::jobs::CreateError;
-use crate::proto::valid_name;
+use crate::proto::{NAME_RULE, password_problem, valid_name};
 use crate::store::{queries, schema};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// Creates an account with `password`. Names in `auth.admins` are allowed here.
 pub fn add_user(config: &Config, name: &str, password: &str) -> Result<String, String> {
     if !valid_name(name) {
-        return Err(format!(
-            "{name:?} is not a valid name (a letter, then up to 31 of A-Z a-z 0-9 _ -)"
-        ));
+        return Err(format!("{name:?} is not a valid name: {NAME_RULE}"));
     }
-    if password.chars().count() < config.auth.min_password_len {
+    let min = config.auth.min_password_len;
+    if let Some((_, why)) = password_problem(password, min) {
         return Err(format!(
-            "the password is shorter than {} characters",
-            config.auth.min_password_len
+            "{why} (at least {min} characters, at most 72 bytes)"
         ));
-    }
-    if password.len() > 72 {
-        return Err("the password is longer than 72 bytes".into());
     }
     let db = schema::open(&config.storage.path, &config.storage.synchronous)?;
     let hash =

@@ -128,3 +128,17 @@ fn user_add_creates_an_admin_account_while_the_server_runs() {
     c.ok("LOGIN root admin-pass", "OK LOGIN root");
     c.ok("BANS", "OK BANS 0");
 }
+
+#[test]
+fn user_add_checks_names_and_passwords_like_register() {
+    let s = TestServer::start();
+    let err = chatd::admin::add_user(&s.config, "1root", "long-enough").unwrap_err();
+    assert!(err.contains("not a valid name"), "{err}");
+    let err = chatd::admin::add_user(&s.config, "root", "short").unwrap_err();
+    assert!(err.contains("too short"), "{err}");
+    let err = chatd::admin::add_user(&s.config, "root", &"p".repeat(73)).unwrap_err();
+    assert!(err.contains("72 bytes"), "{err}");
+    s.add_user("root", "long-enough");
+    let err = chatd::admin::add_user(&s.config, "ROOT", "long-enough").unwrap_err();
+    assert!(err.contains("taken"), "{err}");
+}

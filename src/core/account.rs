@@ -10,7 +10,7 @@ use super::guard::GuardLimits;
 use super::state::Pending;
 use super::{Core, render};
 use crate::jobs::{AccountRecord, AuthJob, ConnId, CreateError, StoreJob};
-use crate::proto::{Code, key, valid_name};
+use crate::proto::{Code, NAME_RULE, key, password_problem, valid_name};
 
 impl Core {
     /// # Format
@@ -41,10 +41,7 @@ impl Core {
         if self.account_of(conn).is_some() {
             Err((Code::AlreadyLoggedIn, "log out first"))
         } else if !valid_name(name) {
-            Err((
-                Code::BadName,
-                "a name is a letter then up to 31 of A-Z a-z 0-9 _ -",
-            ))
+            Err((Code::BadName, NAME_RULE))
         } else if self.settings.admins.contains(&key(name)) {
             Err((Code::NotAllowed, "that name is reserved"))
         } else if self.world.account_by_name(name).is_some() {
@@ -54,13 +51,8 @@ impl Core {
                 Code::PasswordMismatch,
                 "the password and its confirmation differ",
             ))
-        } else if password.chars().count() < min {
-            Err((Code::WeakPassword, "the password is too short"))
-        } else if password.len() > 72 {
-            Err((
-                Code::PasswordTooLong,
-                "the password is longer than 72 bytes",
-            ))
+        } else if let Some(problem) = password_problem(password, min) {
+            Err(problem)
         } else {
             Ok(())
         }

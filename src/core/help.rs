@@ -49,11 +49,6 @@ impl Help {
             Some(t) => self.topics.get(&t.to_ascii_uppercase()).map(Vec::as_slice),
         }
     }
-
-    /// The verbs that have a section.
-    pub fn topics(&self) -> impl Iterator<Item = &str> {
-        self.topics.keys().map(String::as_str)
-    }
 }
 
 impl Core {

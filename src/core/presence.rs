@@ -8,7 +8,7 @@
 use super::state::{Away, Pending};
 use super::{Core, render};
 use crate::jobs::{ConnId, CreateError, StoreJob};
-use crate::proto::{Code, key, valid_name};
+use crate::proto::{Code, NAME_RULE, key, valid_name};
 
 impl Core {
     /// A command from a logged-in session: the account is active; if it had gone away by
@@ -108,10 +108,7 @@ impl Core {
         let taken = self.world.account_by_name(new).is_some_and(|a| a.id != me);
         let admins = &self.settings.admins;
         let refusal = if !valid_name(new) {
-            Some((
-                Code::BadName,
-                "a name is a letter then up to 31 of A-Z a-z 0-9 _ -",
-            ))
+            Some((Code::BadName, NAME_RULE))
         } else if admins.contains(&key(&old)) || admins.contains(&key(new)) {
             Some((Code::NotAllowed, "admin names cannot be renamed or taken"))
         } else if taken {

@@ -100,7 +100,7 @@ fn ok_for_people(w: &[&str]) -> Option<String> {
 }
 
 /// `02:13` from an RFC 3339 time stamp.
-fn hhmm(time: &str) -> &str {
+pub fn hhmm(time: &str) -> &str {
     time.get(11..16).unwrap_or(time)
 }
 

@@ -76,6 +76,26 @@ impl Code {
     }
 }
 
+/// What a valid name is, for people.
+pub const NAME_RULE: &str = "a name is a letter then up to 31 of A-Z a-z 0-9 _ -";
+
+/// bcrypt uses at most this many bytes of a password.
+pub const MAX_PASSWORD_BYTES: usize = 72;
+
+/// Why a new password is refused (too short in characters, or over bcrypt's 72 bytes), if it is.
+pub fn password_problem(password: &str, min_chars: usize) -> Option<(Code, &'static str)> {
+    if password.chars().count() < min_chars {
+        Some((Code::WeakPassword, "the password is too short"))
+    } else if password.len() > MAX_PASSWORD_BYTES {
+        Some((
+            Code::PasswordTooLong,
+            "the password is longer than 72 bytes",
+        ))
+    } else {
+        None
+    }
+}
+
 /// `[A-Za-z][A-Za-z0-9_-]{0,31}`.
 pub fn valid_name(s: &str) -> bool {
     let b = s.as_bytes();

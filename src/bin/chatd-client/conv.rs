@@ -5,6 +5,7 @@
 //! of `expect`, and its final line (OK or FAIL) ends it.
 
 use crate::model::{Model, Screen};
+use chatd::proto::human::hhmm;
 use std::collections::BTreeMap;
 
 /// A message as shown.
@@ -272,9 +273,4 @@ fn parse_msg(w: &[&str], text: &str, me: Option<&str>) -> (String, Msg) {
         text: text.to_owned(),
     };
     (target.to_owned(), msg)
-}
-
-/// `02:13` from an RFC 3339 time stamp.
-fn hhmm(t: &str) -> &str {
-    t.get(11..16).unwrap_or(t)
 }
