@@ -26,7 +26,11 @@ pub struct ServerConfig {
     pub max_clients: usize,
     pub name: String,
     pub motd: String,
+    /// The manual HELP shows; empty: the one built into the binary.
     pub help_file: PathBuf,
+    /// Channels every new account joins (REGISTER, `chatd user add`); the server creates the
+    /// missing ones at start, with no owner. Empty: none.
+    pub default_channels: Vec<String>,
 }
 
 /// `[storage]`: the SQLite database.
@@ -75,7 +79,8 @@ impl Default for ServerConfig {
             max_clients: 10,
             name: "chatd".into(),
             motd: "Welcome to chatd. People: type /help to start. Programs: HELP.".into(),
-            help_file: "config/help.txt".into(),
+            help_file: PathBuf::new(),
+            default_channels: Vec::new(),
         }
     }
 }
@@ -156,7 +161,7 @@ impl Config {
     /// The first value out of range: its key and why.
     fn first_problem(&self) -> Option<(&'static str, &'static str)> {
         let (s, a, l) = (&self.server, &self.auth, &self.limits);
-        let rules: [(bool, &str, &str); 18] = [
+        let rules: [(bool, &str, &str); 19] = [
             (
                 self.listen_addr().is_ok(),
                 "server.listen",
@@ -241,6 +246,13 @@ impl Config {
                 l.login_failures >= 1 && l.login_failure_window_secs >= 1,
                 "limits.login_failures",
                 "it and the window must be at least 1",
+            ),
+            (
+                s.default_channels
+                    .iter()
+                    .all(|c| crate::proto::valid_channel(c)),
+                "server.default_channels",
+                "each must be # then 1 to 49 of A-Z a-z 0-9 _ -",
             ),
             (
                 matches!(self.storage.synchronous.as_str(), "normal" | "full"),

@@ -12,10 +12,18 @@ fn shipped_config_loads_and_matches_the_defaults() {
     let config = Config::load(&path).unwrap();
     let mut expected = Config::default();
     expected.auth.admins = config.auth.admins.clone();
+    assert_eq!(config.server.default_channels, ["#lobby"]);
+    expected.server.default_channels = config.server.default_channels.clone();
     assert_eq!(
         config, expected,
         "config/chatd.toml must document the defaults"
     );
+}
+
+#[test]
+fn default_channels_must_be_channel_names() {
+    let err = Config::from_toml("[server]\ndefault_channels = [\"lobby\"]\n").unwrap_err();
+    assert!(err.contains("server.default_channels"), "{err}");
 }
 
 #[test]

@@ -49,9 +49,15 @@ impl Control {
     }
 }
 
-/// Reads the help file named by the config.
+/// The manual built into the binary: HELP shows it unless `server.help_file` names another.
+pub const BUILTIN_HELP: &str = include_str!("../config/help.txt");
+
+/// The settings of a config, with the help file it names read (or the built-in manual).
 pub fn settings(config: &Config) -> Result<Settings, String> {
     let path = &config.server.help_file;
+    if path.as_os_str().is_empty() {
+        return Ok(Settings::new(config, BUILTIN_HELP));
+    }
     let help = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read the help file: {e}", path.display()))?;
     Ok(Settings::new(config, &help))

@@ -23,10 +23,17 @@ impl Daemon {
         Daemon::start_with(config, nofile, &[])
     }
 
+    /// Starts `chatd --config PATH` in the working directory `cwd`.
+    pub fn start_in(config: &Path, cwd: &Path) -> Daemon {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("--config").arg(config).current_dir(cwd);
+        Daemon::spawn(cmd)
+    }
+
     /// The same, with environment variables set.
     pub fn start_with(config: &Path, nofile: Option<u64>, env: &[(&str, &str)]) -> Daemon {
         let mut cmd = Command::new(BIN);
-        cmd.arg("--config").arg(config).stderr(Stdio::piped());
+        cmd.arg("--config").arg(config);
         cmd.envs(env.iter().copied());
         if let Some(n) = nofile {
             let limit = libc::rlimit {
@@ -44,7 +51,12 @@ impl Daemon {
                 });
             }
         }
-        let mut child = cmd.spawn().unwrap();
+        Daemon::spawn(cmd)
+    }
+
+    /// Spawns `cmd` (chatd with its arguments) and waits until it listens.
+    fn spawn(mut cmd: Command) -> Daemon {
+        let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
         let stderr = BufReader::new(child.stderr.take().unwrap());
         let (tx, log) = channel();
         std::thread::spawn(move || {
