@@ -5,6 +5,9 @@ use common::*;
 
 #[test]
 fn a_person_registers_joins_and_chats_in_the_client() {
+    if !Tmux::available("a_person_registers_joins_and_chats_in_the_client") {
+        return;
+    }
     let s = TestServer::start();
     let mut pro = s.user("pro");
     pro.ok("JOIN #tui", "OK JOIN #tui");
@@ -47,6 +50,9 @@ fn a_person_registers_joins_and_chats_in_the_client() {
 
 #[test]
 fn the_client_survives_the_server_going_away_and_a_resize() {
+    if !Tmux::available("the_client_survives_the_server_going_away_and_a_resize") {
+        return;
+    }
     let dir = TempDir::new();
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = free.local_addr().unwrap();

@@ -1,5 +1,6 @@
 //! People on telnet or netcat: chat mode, presence, USERS and RENAME, over TCP; and one test
-//! as a person would do it, in tmux running nc.
+//! as a person would do it, in tmux running a plain TCP line client (bash's /dev/tcp, which
+//! every machine with bash has, where nc may be missing).
 
 mod common;
 use common::*;
@@ -198,16 +199,17 @@ fn rename_carries_history_memberships_and_messages() {
 }
 
 #[test]
-fn a_person_chats_in_tmux_with_nc() {
+fn a_person_chats_in_tmux_over_plain_tcp() {
+    if !Tmux::available("a_person_chats_in_tmux_over_plain_tcp") {
+        return;
+    }
     let s = TestServer::start();
     let mut pro = s.user("pro");
     pro.ok("JOIN #tmux", "OK JOIN #tmux");
-    let t = Tmux::start(
-        "chatd-test",
-        &format!("nc 127.0.0.1 {}", s.addr.port()),
-        100,
-        30,
-    );
+    // what nc does: the terminal's lines to the socket, the socket's bytes to the terminal
+    let port = s.addr.port();
+    let client = format!("bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}; cat <&3 & cat >&3'");
+    let t = Tmux::start("chatd-test", &client, 100, 30);
     t.shows("type /help to start");
     for keys in [
         "/register tia password1 password1",

@@ -8,6 +8,16 @@ use std::time::{Duration, Instant};
 pub struct Tmux(pub String);
 
 impl Tmux {
+    /// True if tmux is installed; else prints why the calling test skips (`.ci/run` installs
+    /// Debian's tmux, so CI always runs these tests).
+    pub fn available(test: &str) -> bool {
+        let found = Command::new("tmux").arg("-V").output().is_ok();
+        if !found {
+            eprintln!("SKIPPED {test}: tmux is not installed (apt-get install tmux)");
+        }
+        found
+    }
+
     /// Starts `cmd` in a new session of the given size.
     pub fn start(name: &str, cmd: &str, width: u16, height: u16) -> Tmux {
         let t = Tmux(format!("{name}-{}", std::process::id()));
