@@ -6,7 +6,7 @@
 use crate::config::Config;
 use crate::jobs::CreateError;
 use crate::proto::{NAME_RULE, password_problem, valid_name};
-use crate::store::{queries, schema};
+use crate::store::{lobby, queries, schema};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// Creates an account with `password`. Names in `auth.admins` are allowed here.
@@ -29,11 +29,30 @@ pub fn add_user(config: &Config, name: &str, password: &str) -> Result<String, S
         .iter()
         .any(|a| a.eq_ignore_ascii_case(name));
     let now = crate::time::Now::read(std::time::Instant::now()).wall_ms;
-    match queries::create_account(&db, name, &hash, admin, now) {
-        Ok(rec) => Ok(rec.name),
-        Err(CreateError::NameTaken) => Err(format!("the name {name} is taken")),
-        Err(CreateError::Storage) => Err("the database refused the account".into()),
+    let rec = match queries::create_account(&db, name, &hash, admin, now) {
+        Ok(rec) => rec,
+        Err(CreateError::NameTaken) => return Err(format!("the name {name} is taken")),
+        Err(CreateError::Storage) => return Err("the database refused the account".into()),
+    };
+    join_default_channels(config, &db, rec.id, now)?;
+    Ok(rec.name)
+}
+
+/// Makes a new account a member of `server.default_channels`. When no server runs on the
+/// database (its lock is free) the missing ones are created first, as a server would at start;
+/// while one runs it has created them, and it learns the memberships at the account's LOGIN.
+fn join_default_channels(
+    config: &Config,
+    db: &rusqlite::Connection,
+    account: i64,
+    now: i64,
+) -> Result<(), String> {
+    let names = &config.server.default_channels;
+    let failed = |e: rusqlite::Error| format!("joining the default channels: {e}");
+    if let Ok(_lock) = crate::store::lock(&config.storage.path) {
+        lobby::ensure_channels(db, names, now).map_err(failed)?;
     }
+    lobby::join_existing(db, account, names, now).map_err(failed)
 }
 
 /// Reads the password: the first line of standard input, or asked twice without echo on a

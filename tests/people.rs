@@ -25,9 +25,10 @@ fn chat_mode_reads_like_a_chat() {
         amy.hello
     );
     amy.send("/register amy password1 password1");
+    assert_eq!(amy.recv(), "* welcome, amy: your account is made");
     assert_eq!(
         amy.recv(),
-        "* welcome, amy: your account is made. /join #lobby to start"
+        "* /join #channel to choose where you talk (/list shows the channels)"
     );
     amy.send("hello?");
     assert_eq!(amy.recv(), "! join a channel first: /join #lobby");
@@ -72,7 +73,7 @@ fn chat_mode_reads_like_a_chat() {
     assert_eq!(amy.recv(), "! unknown command; try HELP");
     amy.send("/history 1");
     timed(&amy.recv(), "#lobby <amy> * amy waves");
-    assert_eq!(amy.recv(), "* 1 messages");
+    assert_eq!(amy.recv(), "* 1 message in #lobby");
     amy.send("/help");
     assert_eq!(
         amy.recv(),

@@ -93,7 +93,9 @@ impl Core {
         match result {
             Ok(rec) => {
                 self.attach(conn, rec.id, &rec.name);
+                self.land(conn, rec.id, true);
                 self.ok(conn, "REGISTER", &[&rec.name]);
+                self.greet(conn);
             }
             Err(CreateError::NameTaken) => {
                 self.fail(conn, "REGISTER", Code::NameTaken, "that name is taken")
@@ -163,8 +165,11 @@ impl Core {
             let text = format!("this account is banned: {reason}");
             return self.fail(conn, "LOGIN", Code::Banned, &text);
         }
+        let fresh = !self.world.accounts.contains_key(&rec.id); // made by `chatd user add`
         self.attach(conn, rec.id, &rec.name);
+        self.land(conn, rec.id, fresh);
         self.ok(conn, "LOGIN", &[&rec.name]);
+        self.greet(conn);
     }
 
     /// A wrong name or password: counted against the address, logged, BAD_CREDENTIALS.

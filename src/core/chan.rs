@@ -94,7 +94,7 @@ impl Core {
         }
     }
 
-    fn create_channel(&mut self, owner: i64, name: &str) -> i64 {
+    pub(super) fn create_channel(&mut self, owner: i64, name: &str) -> i64 {
         let id = self.next_channel_id;
         self.next_channel_id += 1;
         self.world.add_channel(id, name, owner);

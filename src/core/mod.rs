@@ -11,7 +11,8 @@
 //! submodules: `session` (connect, lines in, close), `account` (REGISTER, LOGIN, LOGOUT, QUIT),
 //! `chan` (JOIN, PART, MSG, NAMES, WHO, LIST), `history` (PRIVMSG, HISTORY), `moderation`
 //! (KICK, OP, DEOP, WHOIS, AUDIT), `private` (CHANNEL, REQUESTS, ACCEPT, REJECT), `ban` (BAN,
-//! UNBAN, BANS), `guard` (flood and login limits), `timers`, `help`.
+//! UNBAN, BANS), `guard` (flood and login limits), `timers`, `help`, `lobby` (the default
+//! channels a new account lands in).
 
 mod account;
 mod addr;
@@ -21,6 +22,7 @@ mod guard;
 pub mod help;
 mod history;
 mod idmap;
+mod lobby;
 mod moderation;
 mod presence;
 mod private;
@@ -47,6 +49,9 @@ use timers::Timers;
 /// Ids skipped after an unclean stop: more than the writer ever holds in flight, so an id that
 /// was acknowledged but lost in a crash is never given to another message.
 pub const UNCLEAN_ID_GAP: u64 = 1_000_000;
+
+/// The owner of a channel nobody owns (a default channel): no account has this id.
+pub const NO_OWNER: i64 = 0;
 
 /// An event for the core.
 #[derive(Debug)]
@@ -264,7 +269,8 @@ impl Core {
         if self.chat.is_empty() || !self.chat.contains(&conn) {
             return self.out.push_back(Output::Send(conn, line));
         }
-        if let Some(human) = crate::proto::human::for_people(line.trim_end_matches('\n')) {
+        let asked = self.sessions.get(&conn).and_then(|s| s.asked.as_deref());
+        if let Some(human) = crate::proto::human::for_people(line.trim_end_matches('\n'), asked) {
             self.out
                 .push_back(Output::Send(conn, Line::from(format!("{human}\n"))));
         }

@@ -41,6 +41,7 @@ impl Core {
             throttled_until: None,
             mode: Mode::Undecided,
             current: None,
+            asked: None,
         };
         let hello = render::hello(&s.server_name, &s.version, &s.motd);
         self.sessions.insert(conn, session);
@@ -109,7 +110,12 @@ impl Core {
             .map(|c| c.name.as_str());
         let me = s.account.map_or("you", |a| self.world.name_of(a));
         match human::from_person(&line, current, me) {
-            Ok(proto) => Some(proto),
+            Ok(proto) => {
+                // kept to word the reply; never a password
+                let secret = proto.starts_with("REGISTER ") || proto.starts_with("LOGIN ");
+                self.sessions.get_mut(&conn)?.asked = (!secret).then(|| proto.clone());
+                Some(proto)
+            }
             Err(text) => {
                 self.out
                     .push_back(Output::Send(conn, render::to_person(text)));

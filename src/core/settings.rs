@@ -17,6 +17,8 @@ pub struct Settings {
     pub admins: HashSet<String>,
     pub limits: Limits,
     pub help: Help,
+    /// `server.default_channels`: where new accounts land.
+    pub default_channels: Vec<String>,
 }
 
 impl Settings {
@@ -37,6 +39,7 @@ impl Settings {
                 .collect(),
             limits: config.limits.clone(),
             help: Help::parse(help_text),
+            default_channels: config.server.default_channels.clone(),
         }
     }
 }

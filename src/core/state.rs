@@ -55,6 +55,8 @@ pub struct Session {
     pub mode: Mode,
     /// Chat mode: the channel plain lines go to.
     pub current: Option<i64>,
+    /// Chat mode: the protocol line the person's last command became (its OK is read with it).
+    pub asked: Option<String>,
 }
 
 /// An account known to the server, with its live sessions and its channels.

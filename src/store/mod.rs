@@ -7,6 +7,7 @@
 //! sender (`Writer::finish`) lets the thread drain, commit and exit, so a clean stop loses
 //! nothing that was sent.
 
+pub mod lobby;
 pub mod queries;
 pub mod schema;
 pub mod snapshot;
@@ -53,6 +54,12 @@ impl Store {
             snapshot::load(&self.db, recent).map_err(|e| format!("loading the database: {e}"))?;
         snap.unclean = self.unclean;
         Ok(snap)
+    }
+
+    /// Creates the channels of `server.default_channels` that do not exist, with no owner.
+    pub fn ensure_channels(&self, names: &[String], at_ms: i64) -> Result<(), String> {
+        lobby::ensure_channels(&self.db, names, at_ms)
+            .map_err(|e| format!("creating the default channels: {e}"))
     }
 
     /// Starts the writer thread.
@@ -168,7 +175,7 @@ fn awaited(job: &StoreJob) -> bool {
 }
 
 /// Takes the database's lock file (`<path>.lock`), so a second server on it refuses to start.
-fn lock(path: &Path) -> Result<std::fs::File, String> {
+pub(crate) fn lock(path: &Path) -> Result<std::fs::File, String> {
     let mut name = path.as_os_str().to_owned();
     name.push(".lock");
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

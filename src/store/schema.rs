@@ -88,6 +88,21 @@ CREATE TABLE audit (
     detail TEXT NOT NULL
 );
 "#,
+    // Version 4: a channel may have no owner (`server.default_channels`; admins moderate them).
+    // SQLite cannot drop a NOT NULL, so the table is rebuilt (foreign keys are off here).
+    r#"
+CREATE TABLE channels_v4 (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    owner INTEGER REFERENCES accounts(id),
+    created_ms INTEGER NOT NULL,
+    private INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO channels_v4 (id, name, owner, created_ms, private)
+    SELECT id, name, owner, created_ms, private FROM channels;
+DROP TABLE channels;
+ALTER TABLE channels_v4 RENAME TO channels;
+"#,
 ];
 
 /// The schema version this binary writes.

@@ -52,7 +52,7 @@ pub fn load(db: &Connection, recent: usize) -> Res<Snapshot> {
             Ok(ChannelRow {
                 id: r.get(0)?,
                 name: r.get(1)?,
-                owner: r.get(2)?,
+                owner: r.get::<_, Option<i64>>(2)?.unwrap_or(crate::core::NO_OWNER),
                 private: r.get(3)?,
             })
         })?

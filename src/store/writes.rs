@@ -22,7 +22,12 @@ pub fn write(db: &Connection, job: &StoreJob) -> Res<usize> {
             at_ms,
         } => run(
             "INSERT INTO channels (id, name, owner, created_ms) VALUES (?1, ?2, ?3, ?4)",
-            params![id, name, owner, at_ms],
+            params![
+                id,
+                name,
+                (*owner != crate::core::NO_OWNER).then_some(owner),
+                at_ms
+            ],
         ),
         StoreJob::AddMember {
             account,

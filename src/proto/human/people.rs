@@ -1,0 +1,192 @@
+//! Chat mode's renderer: each protocol line a session can receive, written as a sentence.
+//!
+//! One arm per kind of line, events and data lines in `for_people`, final replies in `ok`, so a
+//! later per-dialect renderer can take the table over as it is. Nothing reaches a person raw:
+//! a line of a kind this table does not know yet is shown lower-cased behind `* `.
+
+/// The person's view of a protocol line (without its LF), or `None` to leave it out. `asked`
+/// is the protocol line the person's last command became, which an `OK` answers.
+pub fn for_people(line: &str, asked: Option<&str>) -> Option<String> {
+    let (head, text) = match line.split_once(" :") {
+        Some((h, t)) => (h, Some(t)),
+        None => (line, None),
+    };
+    let w: Vec<&str> = head.split(' ').collect();
+    let t = text.unwrap_or("");
+    let why = || text.map(|t| format!(" ({t})")).unwrap_or_default();
+    let out = match (w[0], w.len()) {
+        ("HIST", _) => return for_people(line.strip_prefix("HIST ")?, None),
+        ("MSG", 5) => format!("[{}] {} <{}> {t}", hhmm(w[4]), w[1], w[2]),
+        ("PRIVMSG", 5) => format!("[{}] <{} -> {}> {t}", hhmm(w[4]), w[1], w[2]),
+        ("JOIN", 3) => format!("* {} joined {}", w[2], w[1]),
+        ("PART", 3) => format!("* {} left {}{}", w[2], w[1], why()),
+        ("KICK", 4) => format!("* {} was kicked from {} by {}{}", w[2], w[1], w[3], why()),
+        ("ONLINE", 2) => format!("* {} is online", w[1]),
+        ("OFFLINE", 2) => format!("* {} went offline{}", w[1], why()),
+        ("AWAY", 2) => format!("* {} is away{}", w[1], why()),
+        ("BACK", 2) => format!("* {} is back", w[1]),
+        ("RENAMED", 3) => format!("* {} is now known as {}", w[1], w[2]),
+        ("REQUEST", 3) => format!(
+            "* {} asks to join {} (/accept {} {})",
+            w[2], w[1], w[1], w[2]
+        ),
+        ("REQUEST", 4) => format!("  {} asked to join {} at {}", w[2], w[1], when(w[3])),
+        ("ACCEPTED", 2) => format!("* you are now in {} (/join {} to talk there)", w[1], w[1]),
+        ("REJECTED", 2) => format!("! your request to join {} was turned down", w[1]),
+        ("NAME", 4) | ("USER", 3) | ("ACCOUNT", 3) => {
+            format!("  {} ({})", w[w.len() - 2], w[w.len() - 1])
+        }
+        ("CHANNEL", 3) => format!("  {} ({})", w[1], count(w[2], "member", "members")),
+        ("HELP", 1) => t.to_owned(),
+        ("BANNED", 4) => format!("  {} was banned by {} {}: {t}", w[1], w[2], until(w[3])),
+        ("WHOIS", 6) => whois(&w[1..]),
+        ("AUDIT", 5) => format!("  [{}] {}", when(w[1]), audit(w[2], w[3], w[4], t)),
+        ("HELLO", 3) => format!("* {t}"),
+        ("BYE", 1) => format!("* bye{}", why()),
+        ("FAIL", _) => format!("! {}", text.unwrap_or("that did not work")),
+        ("OK", _) => return ok(&w[1..], asked),
+        ("PING", _) => return None,
+        _ => format!(
+            "* {}{}{}",
+            w[0].to_lowercase(),
+            &head[w[0].len()..],
+            why_colon(text)
+        ),
+    };
+    Some(out)
+}
+
+/// The sentence for a final `OK <VERB> ...` (`w` without the `OK`); `None` when the person
+/// already saw what happened (their own message, the help text).
+fn ok(w: &[&str], asked: Option<&str>) -> Option<String> {
+    let out = match w {
+        ["MSG", ..] | ["PRIVMSG", ..] | ["HELP"] | ["WHOIS", _] => return None,
+        ["REGISTER", name] => format!("* welcome, {name}: your account is made"),
+        ["LOGIN", name] => format!("* welcome back, {name}"),
+        ["LOGOUT"] => "* logged out".into(),
+        ["JOIN", chan] => format!("* you are in {chan}; what you type now goes there"),
+        ["JOIN", chan, "PENDING"] => {
+            format!("* {chan} is private: your request to join waits for its owner")
+        }
+        ["PART", chan] => format!("* you left {chan}"),
+        ["HISTORY", who, n] if who.starts_with('#') => {
+            format!("* {} in {who}", count(n, "message", "messages"))
+        }
+        ["HISTORY", who, n] => format!("* {} with {who}", count(n, "message", "messages")),
+        ["NAMES", chan, n] => format!("* {n} in {chan}"),
+        ["WHO", n] => format!("* {n} online"),
+        ["USERS", n] => format!("* {}", count(n, "account", "accounts")),
+        ["LIST", n] => format!("* {}", count(n, "channel", "channels")),
+        ["AWAY"] => "* you are away".into(),
+        ["BACK"] => "* you are back".into(),
+        ["RENAME", old, new] => format!("* {old} is now {new}"),
+        ["PING", ..] => "* pong".into(),
+        ["BAN", target] => format!("* {target} is banned {}", ban_terms(asked)),
+        ["UNBAN", target] => format!("* {target} is no longer banned"),
+        ["BANS", n] => format!("* {}", count(n, "ban", "bans")),
+        ["KICK", chan, name] => format!("* you kicked {name} out of {chan}"),
+        ["KICK", name] => format!("* {name} was thrown off the server"),
+        ["OP", chan, name] => format!("* {name} is now an operator of {chan}"),
+        ["DEOP", chan, name] => format!("* {name} is no longer an operator of {chan}"),
+        ["CHANNEL", chan, "PRIVATE"] => format!("* {chan} is now private: others ask to join"),
+        ["CHANNEL", chan, "PUBLIC"] => format!("* {chan} is now public: anyone may join"),
+        ["REQUESTS", chan, n] => format!("* {} to join {chan}", count(n, "request", "requests")),
+        ["ACCEPT", chan, name] => format!("* {name} is now a member of {chan}"),
+        ["REJECT", chan, name] => format!("* you turned down {name}'s request to join {chan}"),
+        ["AUDIT", n] => format!("* {}", count(n, "audit record", "audit records")),
+        [verb, rest @ ..] => format!("* done: {} {}", verb.to_lowercase(), rest.join(" ")),
+        [] => "* done".into(),
+    };
+    Some(out)
+}
+
+/// `: <text>` for a line's text, if any.
+fn why_colon(text: Option<&str>) -> String {
+    text.map(|t| format!(": {t}")).unwrap_or_default()
+}
+
+/// `for 2h: spam` or `for ever: spam`, from the BAN line the person sent.
+fn ban_terms(asked: Option<&str>) -> String {
+    let (head, reason) = match asked.and_then(|a| a.split_once(" :")) {
+        Some((h, r)) => (h, r),
+        None => (asked.unwrap_or(""), "banned"),
+    };
+    let duration = head.split(' ').nth(2).unwrap_or("ever");
+    format!("for {duration}: {reason}")
+}
+
+/// The WHOIS card: `WHOIS <name> <status> <ips or -> <last seen or -> <last ip or ->`.
+fn whois(w: &[&str]) -> String {
+    let (name, status, ips, seen, last_ip) = (w[0], w[1], w[2], w[3], w[4]);
+    let now = match ips {
+        "-" => format!("* {name} is {status}"),
+        ips => format!(
+            "* {name} is {status}, connected from {}",
+            ips.replace(',', ", ")
+        ),
+    };
+    let last = match (seen, last_ip) {
+        ("-", _) => "never seen".to_owned(),
+        (seen, "-") => format!("last seen {}", when(seen)),
+        (seen, ip) => format!("last seen {} from {ip}", when(seen)),
+    };
+    format!("{now}\n  {last}")
+}
+
+/// An audit record as a sentence.
+fn audit(actor: &str, action: &str, target: &str, detail: &str) -> String {
+    match action {
+        "LOGIN" => format!("{target} logged in from {detail}"),
+        "LOGIN_FAILED" => format!("a login as {target} failed, from {detail}"),
+        "KICK" => format!("{actor} kicked {target} ({detail})"),
+        "BAN" => format!("{actor} banned {target} {}", readable_until(detail)),
+        "UNBAN" => format!("{actor} lifted the ban on {target}"),
+        "OP" => format!("{actor} made {target} an operator of {detail}"),
+        "DEOP" => format!("{actor} ended {target}'s operator status in {detail}"),
+        "CHANNEL" => format!("{actor} made {target} {}", detail.to_lowercase()),
+        "ACCEPT" => format!("{actor} let {target} into {detail}"),
+        "REJECT" => format!("{actor} turned down {target}'s request to join {detail}"),
+        other => format!("{actor}: {} {target} {detail}", other.to_lowercase()),
+    }
+}
+
+/// A BAN record's `until <time or never>: <reason>`, readable.
+fn readable_until(detail: &str) -> String {
+    match detail
+        .strip_prefix("until ")
+        .and_then(|d| d.split_once(": "))
+    {
+        Some((time, reason)) => format!("{}: {reason}", until(time)),
+        None => detail.to_owned(),
+    }
+}
+
+/// `until 2026-11-22 04:13 UTC`, or `for ever` for `never`.
+fn until(time: &str) -> String {
+    match time {
+        "never" => "for ever".into(),
+        t => format!("until {}", when(t)),
+    }
+}
+
+/// `2026-11-22 02:13 UTC` from an RFC 3339 time stamp.
+fn when(time: &str) -> String {
+    match (time.get(..10), time.get(11..16)) {
+        (Some(day), Some(clock)) => format!("{day} {clock} UTC"),
+        _ => time.to_owned(),
+    }
+}
+
+/// `1 message`, `3 messages`, `no messages`.
+fn count(n: &str, one: &str, many: &str) -> String {
+    match n {
+        "0" => format!("no {many}"),
+        "1" => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
+
+/// `02:13` from an RFC 3339 time stamp.
+pub fn hhmm(time: &str) -> &str {
+    time.get(11..16).unwrap_or(time)
+}

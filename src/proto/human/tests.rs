@@ -1,0 +1,128 @@
+//! Unit tests of chat mode's two translations.
+use super::*;
+
+#[test]
+fn protocol_lines_read_like_a_chat() {
+    let t = "2026-11-22T02:13:37.123Z";
+    let msg = format!("MSG #lobby alice 7 {t} :hello: there");
+    assert_eq!(
+        for_people(&msg, None).unwrap(),
+        "[02:13] #lobby <alice> hello: there"
+    );
+    assert_eq!(
+        for_people(&format!("HIST {msg}"), None).unwrap(),
+        "[02:13] #lobby <alice> hello: there"
+    );
+    assert_eq!(
+        for_people("JOIN #lobby bob", None).unwrap(),
+        "* bob joined #lobby"
+    );
+    assert_eq!(
+        for_people("FAIL REGISTER NAME_TAKEN :that name is taken", None).unwrap(),
+        "! that name is taken"
+    );
+    assert_eq!(
+        for_people("OFFLINE bob :gone", None).unwrap(),
+        "* bob went offline (gone)"
+    );
+    assert_eq!(for_people(&format!("OK MSG #lobby 7 {t}"), None), None);
+    assert_eq!(for_people("PING chatd-1", None), None);
+}
+
+#[test]
+fn person_lines_become_protocol_lines() {
+    let here = Some("#lobby");
+    assert_eq!(
+        from_person("hi all", here, "amy").unwrap(),
+        "MSG #lobby :hi all"
+    );
+    assert_eq!(from_person(":)", here, "amy").unwrap(), "MSG #lobby ::)");
+    assert_eq!(
+        from_person("/msg bob :)", here, "amy").unwrap(),
+        "PRIVMSG bob ::)"
+    );
+    assert!(from_person("hi", None, "amy").is_err());
+    assert_eq!(
+        from_person("/msg bob yo", here, "amy").unwrap(),
+        "PRIVMSG bob :yo"
+    );
+    assert_eq!(
+        from_person("/msg #x yo", here, "amy").unwrap(),
+        "MSG #x :yo"
+    );
+    assert_eq!(
+        from_person("/me waves", here, "amy").unwrap(),
+        "MSG #lobby :* amy waves"
+    );
+    assert_eq!(
+        from_person("/shrug", here, "amy").unwrap(),
+        "MSG #lobby :¯\\_(ツ)_/¯"
+    );
+    assert_eq!(from_person("/name zed", here, "amy").unwrap(), "RENAME zed");
+    assert_eq!(from_person("/JOIN #a", here, "amy").unwrap(), "JOIN #a");
+}
+
+#[test]
+fn free_text_arrives_as_typed() {
+    let here = Some("#lobby");
+    let p = |line| from_person(line, here, "amy").unwrap();
+    assert_eq!(p("/pm bob  :D  hi"), "PRIVMSG bob ::D  hi");
+    assert_eq!(p("/away :lunch"), "AWAY ::lunch");
+    assert_eq!(p("/away"), "AWAY");
+    assert_eq!(p("/quit"), "QUIT");
+    assert_eq!(p("/part"), "PART #lobby");
+    assert_eq!(p("/part see you"), "PART #lobby :see you");
+    assert_eq!(p("/part #dev bye"), "PART #dev :bye");
+    assert_eq!(p("/kick #dev bob :rude"), "KICK #dev bob ::rude");
+    assert_eq!(p("/kick bob go"), "KICK bob :go");
+    assert_eq!(p("/ban bob 2h spam"), "BAN bob 2h :spam");
+    assert_eq!(p("/ban bob spam again"), "BAN bob :spam again");
+    assert_eq!(p("/ban 10.0.0.0/8"), "BAN 10.0.0.0/8");
+    assert_eq!(p("/history"), "HISTORY #lobby");
+    assert_eq!(p("/history 5"), "HISTORY #lobby 5");
+    assert_eq!(p("/history bob"), "HISTORY bob");
+    assert_eq!(p("/history #dev 5 40"), "HISTORY #dev 5 40");
+    assert_eq!(p("/whois bob"), "WHOIS bob");
+    assert_eq!(p("/bans"), "BANS");
+    assert!(from_person("/history", None, "amy").is_err());
+    assert_eq!(
+        from_person("/history bob", None, "amy").unwrap(),
+        "HISTORY bob"
+    );
+}
+
+#[test]
+fn replies_read_as_sentences() {
+    let t = "2026-11-22T02:13:37.123Z";
+    let f = |line: &str, asked: Option<&str>| for_people(line, asked).unwrap();
+    assert_eq!(
+        f("OK BAN bob", Some("BAN bob 2h :spam")),
+        "* bob is banned for 2h: spam"
+    );
+    assert_eq!(
+        f("OK BAN bob", Some("BAN bob")),
+        "* bob is banned for ever: banned"
+    );
+    assert_eq!(
+        f("OK OP #dev alice", None),
+        "* alice is now an operator of #dev"
+    );
+    assert_eq!(
+        f(
+            &format!("WHOIS bob online 127.0.0.1,::1 {t} 127.0.0.1"),
+            None
+        ),
+        "* bob is online, connected from 127.0.0.1, ::1\n  last seen 2026-11-22 02:13 UTC from 127.0.0.1"
+    );
+    assert_eq!(
+        f(&format!("AUDIT {t} root BAN bob :until never: spam"), None),
+        "  [2026-11-22 02:13 UTC] root banned bob for ever: spam"
+    );
+    assert_eq!(
+        f(&format!("BANNED bob root {t} :spam"), None),
+        "  bob was banned by root until 2026-11-22 02:13 UTC: spam"
+    );
+    assert_eq!(f("OK HISTORY bob 1", None), "* 1 message with bob");
+    assert_eq!(f("OK LIST 0", None), "* no channels");
+    assert_eq!(f("TOPIC #a bob :new", None), "* topic #a bob: new");
+}
