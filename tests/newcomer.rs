@@ -63,3 +63,108 @@ fn user_add(config: &Path, name: &str, password: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_new_account_lands_in_the_default_channels() {
+    let lobby = |c: &mut chatd::config::Config| {
+        c.server.default_channels = vec!["#lobby".into(), "#help".into()];
+    };
+    let s = TestServer::with(lobby);
+    let owners: Vec<(String, Option<i64>)> = s
+        .db()
+        .prepare("SELECT name, owner FROM channels ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let created = [("#lobby".to_owned(), None), ("#help".to_owned(), None)];
+    assert_eq!(owners, created, "created at start, owned by no one");
+    let mut amy = s.user("amy");
+    assert_eq!(
+        amy.cmd("LIST"),
+        vec!["CHANNEL #help 1", "CHANNEL #lobby 1", "OK LIST 2"]
+    );
+    // a person's first typed line goes to the first default channel
+    let mut bob = s.connect();
+    bob.send("/register bob password-bob password-bob");
+    assert_eq!(bob.recv(), "* welcome, bob: your account is made");
+    assert_eq!(
+        bob.recv(),
+        "* you are in #lobby; what you type now goes there"
+    );
+    amy.expect("ONLINE bob");
+    assert_eq!(amy.recv(), "JOIN #lobby bob");
+    assert_eq!(amy.recv(), "JOIN #help bob");
+    bob.send("hi, first words");
+    assert!(bob.recv().ends_with("#lobby <bob> hi, first words"));
+    assert!(amy.expect("MSG #lobby bob ").ends_with(" :hi, first words"));
+    // no owner: members cannot moderate it, admins can
+    amy.fails("CHANNEL #lobby PRIVATE", "NOT_ALLOWED");
+    amy.fails("KICK #lobby bob", "NOT_ALLOWED");
+    let mut root = s.admin();
+    root.ok("KICK #lobby bob :calm down", "OK KICK #lobby bob");
+    drop((amy, bob, root));
+
+    // the list changes: accounts that exist are not added, new ones are
+    let mut s = s;
+    s.stop();
+    let mut config = s.config.clone();
+    config.server.default_channels = vec!["#news".into()];
+    let dir = std::mem::replace(&mut s.dir, TempDir(std::path::PathBuf::new()));
+    let s = TestServer::start_in(dir, config);
+    let mut cy = s.user("cy");
+    assert_eq!(
+        cy.cmd("NAMES #news"),
+        vec!["NAME #news cy online", "OK NAMES #news 1"]
+    );
+    let mut amy = s.connect();
+    amy.send("/login amy password-amy");
+    assert_eq!(amy.recv(), "* welcome back, amy");
+    assert_eq!(
+        amy.recv(),
+        "* /join #channel to choose where you talk (/list shows the channels)",
+        "amy is not in #news"
+    );
+}
+
+#[test]
+fn user_add_joins_the_default_channels_before_and_while_the_server_runs() {
+    let dir = TempDir::new();
+    let config = dir.0.join("chatd.toml");
+    let text = config_without_help(&dir.0, "default_channels = [\"#lobby\"]");
+    std::fs::write(&config, text).unwrap();
+    user_add(&config, "root", "password-root"); // no server yet: #lobby is created now
+    let mut d = Daemon::start(&config, None);
+    let mut root = TestClient::connect(d.addr);
+    root.ok("LOGIN root password-root", "OK LOGIN root");
+    assert_eq!(
+        root.cmd("NAMES #lobby"),
+        vec!["NAME #lobby root online", "OK NAMES #lobby 1"]
+    );
+    user_add(&config, "zed", "password-zed"); // the server runs: it learns at zed's LOGIN
+    let mut zed = TestClient::connect(d.addr);
+    zed.ok("LOGIN zed password-zed", "OK LOGIN zed");
+    root.expect("ONLINE zed");
+    assert_eq!(root.recv(), "JOIN #lobby zed");
+    zed.send("MSG #lobby hello");
+    zed.expect("OK MSG #lobby ");
+    root.expect("MSG #lobby zed ");
+    d.signal(libc::SIGTERM);
+    assert!(d.child.wait().unwrap().success());
+    let db = rusqlite::Connection::open(dir.0.join("data/chatd.sqlite3")).unwrap();
+    let members: i64 = db
+        .query_row(
+            "SELECT count(*) FROM memberships JOIN channels ON id = channel WHERE name = '#lobby'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(members, 2);
+    let broken: i64 = db
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(broken, 0, "a channel with no owner breaks no foreign key");
+}
