@@ -1,0 +1,40 @@
+//! Fuzzes framing and parsing alone, without the core or a database, so it runs tens of
+//! thousands of inputs a second: the first byte picks how the rest is cut into reads; the
+//! frames must not depend on the cut (the whole input read at once gives the same frames),
+//! every line parses (to a command or a typed rejection) without a panic, and chat mode's two
+//! translations (a person's line to protocol, a protocol line to a sentence) take any line.
+#![no_main]
+
+use chatd::proto::human::{for_people, from_person};
+use chatd::proto::{Frame, Framer, parse};
+use libfuzzer_sys::fuzz_target;
+
+/// Every frame of `data` read in pieces of `piece` bytes, then what EOF leaves.
+fn frames(data: &[u8], piece: usize) -> Vec<Frame> {
+    let mut framer = Framer::new(64);
+    let mut out = Vec::new();
+    for chunk in data.chunks(piece) {
+        framer.push(chunk);
+        out.extend(std::iter::from_fn(|| framer.next_frame()));
+    }
+    out.extend(framer.finish());
+    out
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let cut = frames(rest, usize::from(first % 16) + 1);
+    assert_eq!(cut, frames(rest, rest.len().max(1)), "framing depends on the reads");
+    for frame in cut {
+        let Frame::Line(line) = frame else {
+            continue;
+        };
+        let _ = parse(&line);
+        if let Ok(protocol) = from_person(&line, Some("#a"), "amy") {
+            let _ = parse(&protocol);
+        }
+        let _ = for_people(&line, Some(&line));
+    }
+});
