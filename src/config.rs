@@ -36,6 +36,10 @@ pub struct StorageConfig {
     pub path: PathBuf,
     /// `normal` (survives a process crash) or `full` (also survives power loss, slower).
     pub synchronous: String,
+    /// How long a stop keeps retrying writes that fail before it gives up (and exits non-zero).
+    pub stop_timeout_secs: u64,
+    /// Acknowledged messages the writer may trail by before the loop stops reading from clients.
+    pub max_lag_messages: u64,
 }
 
 /// `[auth]`: passwords and admins.
@@ -85,6 +89,8 @@ impl Default for StorageConfig {
         StorageConfig {
             path: "data/chatd.sqlite3".into(),
             synchronous: "normal".into(),
+            stop_timeout_secs: 30,
+            max_lag_messages: 10_000,
         }
     }
 }
@@ -156,7 +162,7 @@ impl Config {
     /// The first value out of range: its key and why.
     fn first_problem(&self) -> Option<(&'static str, &'static str)> {
         let (s, a, l) = (&self.server, &self.auth, &self.limits);
-        let rules: [(bool, &str, &str); 18] = [
+        let rules: [(bool, &str, &str); 19] = [
             (
                 self.listen_addr().is_ok(),
                 "server.listen",
@@ -241,6 +247,11 @@ impl Config {
                 l.login_failures >= 1 && l.login_failure_window_secs >= 1,
                 "limits.login_failures",
                 "it and the window must be at least 1",
+            ),
+            (
+                self.storage.max_lag_messages >= 1,
+                "storage.max_lag_messages",
+                "must be at least 1",
             ),
             (
                 matches!(self.storage.synchronous.as_str(), "normal" | "full"),

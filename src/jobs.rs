@@ -242,6 +242,9 @@ pub enum Completion {
         conn: ConnId,
         result: Result<(), CreateError>,
     },
+    /// The writer's health changed: `Some(why)` when commits start failing, `None` when one
+    /// succeeds again.
+    Storage { failing: Option<String> },
 }
 
 /// Why an account could not be created.

@@ -93,6 +93,8 @@ pub struct Core {
     timers: Timers,
     next_message_id: u64,
     next_channel_id: i64,
+    /// Why storage fails, while it does: commands that write are refused.
+    storage_failure: Option<String>,
     out: VecDeque<Output>,
     now: Now,
 }
@@ -113,6 +115,7 @@ impl Core {
                 + 1
                 + if snapshot.unclean { UNCLEAN_ID_GAP } else { 0 },
             next_channel_id: snapshot.max_channel_id + 1,
+            storage_failure: None,
             out: VecDeque::new(),
             now: Now {
                 wall_ms: 0,
@@ -153,6 +156,11 @@ impl Core {
         self.timers.next()
     }
 
+    /// Why storage fails, while it does.
+    pub fn storage_failure(&self) -> Option<&str> {
+        self.storage_failure.as_deref()
+    }
+
     /// Number of open sessions.
     pub fn session_count(&self) -> usize {
         self.sessions.len()
@@ -164,15 +172,7 @@ impl Core {
     }
 
     fn command(&mut self, conn: ConnId, verb: &str, cmd: Command) {
-        let open = matches!(
-            cmd,
-            Command::Register { .. }
-                | Command::Login { .. }
-                | Command::Help { .. }
-                | Command::Ping { .. }
-                | Command::Pong { .. }
-                | Command::Quit { .. }
-        );
+        let open = !cmd.needs_login();
         let Some(me) = self.account_of(conn).or(if open { Some(0) } else { None }) else {
             return self.fail(
                 conn,
@@ -181,6 +181,9 @@ impl Core {
                 "log in first (LOGIN or REGISTER)",
             );
         };
+        if cmd.writes() && self.storage_failure.is_some() {
+            return self.fail(conn, verb, Code::Unavailable, "storage is failing");
+        }
         match cmd {
             Command::Register {
                 name,
@@ -245,6 +248,7 @@ impl Core {
             Completion::History { conn, rows } => self.history_done(conn, rows),
             Completion::Audit { conn, rows } => self.audit_done(conn, rows),
             Completion::Renamed { conn, result } => self.renamed(conn, result),
+            Completion::Storage { failing } => self.storage_failure = failing,
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::config::Config;
-use crate::store::{queries, schema};
+use crate::store::{apply, schema};
 use rusqlite::Connection;
 use std::collections::{HashMap, VecDeque};
 
@@ -65,7 +65,7 @@ impl Harness {
                     .push_back(line.trim_end().to_owned()),
                 Output::Close(c) => self.closed.push(c),
                 Output::Store(job) => {
-                    if let Some(done) = queries::apply(&self.db, job) {
+                    if let Some(done) = apply::apply_now(&self.db, &job) {
                         self.core.handle(self.now, Input::Done(done));
                     }
                 }

@@ -20,6 +20,10 @@ impl EventLoop {
                 return self.drain(slot);
             }
             let (id, ready) = (c.id, self.core.ready(c.id));
+            if ready && self.lagging() {
+                return self.paused.push(slot);
+            }
+            let c = &mut self.conns[slot];
             if ready {
                 if let Some(frame) = c.framer.next_frame() {
                     self.input(Input::Frame { conn: id, frame });

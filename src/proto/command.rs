@@ -104,3 +104,41 @@ pub enum Command {
         token: Option<String>,
     },
 }
+
+impl Command {
+    /// True for the commands anyone may send; the others need a login.
+    pub fn needs_login(&self) -> bool {
+        !matches!(
+            self,
+            Command::Register { .. }
+                | Command::Login { .. }
+                | Command::Help { .. }
+                | Command::Ping { .. }
+                | Command::Pong { .. }
+                | Command::Quit { .. }
+        )
+    }
+
+    /// True for the commands that must store something before they can answer OK: while
+    /// storage fails they are refused with UNAVAILABLE, so nothing is acknowledged that cannot
+    /// be kept.
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            Command::Register { .. }
+                | Command::Join { .. }
+                | Command::Part { .. }
+                | Command::Msg { .. }
+                | Command::Privmsg { .. }
+                | Command::Kick { .. }
+                | Command::Op { .. }
+                | Command::Deop { .. }
+                | Command::ChannelMode { .. }
+                | Command::Accept { .. }
+                | Command::Reject { .. }
+                | Command::Rename { .. }
+                | Command::Ban { .. }
+                | Command::Unban { .. }
+        )
+    }
+}

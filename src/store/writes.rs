@@ -1,6 +1,6 @@
 //! The writer's plain writes: one statement per job, prepared once.
 
-use super::queries::conv_key;
+use super::rows::conv_key;
 use crate::jobs::{MessageRow, MessageTarget, RequestStatus, StoreJob};
 use rusqlite::{Connection, params};
 
@@ -89,7 +89,7 @@ pub fn write(db: &Connection, job: &StoreJob) -> Res<usize> {
         | StoreJob::FindAccount { .. }
         | StoreJob::History { .. }
         | StoreJob::Audit { .. }
-        | StoreJob::RenameAccount { .. } => Ok(0),
+        | StoreJob::RenameAccount { .. } => unreachable!("not a plain write: {job:?}"),
     }
 }
 
