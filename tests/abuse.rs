@@ -67,3 +67,29 @@ fn an_address_ban_spares_other_addresses() {
     );
     assert!(s.connect_from("127.0.0.3").hello.starts_with("HELLO "));
 }
+
+#[test]
+fn every_kind_of_line_counts_against_the_flood_limit() {
+    let s = TestServer::with(|c| c.limits.flood_per_second = 1);
+    let mut calm = s.user("calm");
+    let long = format!("{}\n", "x".repeat(600));
+    let floods: [(&str, Vec<u8>); 5] = [
+        ("PONG", b"PONG token\n".repeat(4000)),
+        ("blank lines", b"  \n".repeat(8000)),
+        ("bad UTF-8", b"\xff\xfe\n".repeat(8000)),
+        ("too long", long.repeat(200).into_bytes()),
+        ("unknown verb", b"FROB x\n".repeat(4000)),
+    ];
+    for (kind, flood) in floods {
+        let mut flooder = s.connect();
+        flooder.send_raw(&flood);
+        calm.ok("PING still-here", "OK PING still-here");
+        let lines = flooder.read_to_close();
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("BYE :flooding"),
+            "{kind}: held back, then closed"
+        );
+        assert!(lines.len() < 100, "{kind}: {} lines were handled", lines.len());
+    }
+}

@@ -54,6 +54,9 @@ impl Core {
         };
         session.last_rx_ms = self.now.mono_ms;
         session.ping_sent_ms = None;
+        // Every line costs a token, answered or not (PONG, blank, too long, bad UTF-8), so
+        // no kind of line is free to flood with.
+        self.take_token(conn);
         let line = match frame {
             Frame::Line(line) if is_blank(&line) => return,
             Frame::Line(line) => line,
@@ -70,9 +73,6 @@ impl Core {
             return;
         };
         let (verb, parsed) = parse(&line);
-        if verb != "PONG" {
-            self.take_token(conn);
-        }
         if let Some(me) = self
             .account_of(conn)
             .filter(|_| !matches!(verb.as_str(), "PING" | "PONG" | "AWAY"))
@@ -118,7 +118,7 @@ impl Core {
         }
     }
 
-    /// Counts a command against the flood bucket; an empty bucket holds the input back.
+    /// Counts a line against the flood bucket; an empty bucket holds the input back.
     fn take_token(&mut self, conn: ConnId) {
         let (now, l) = (self.now.mono_ms, &self.settings.limits);
         let Some(s) = self.sessions.get_mut(&conn) else {
