@@ -72,7 +72,12 @@ pub enum Input {
 /// What the core asks the outside to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
+    /// A line: an event, or a command's final reply.
     Send(ConnId, Line),
+    /// A data line of a reply the client asked for (LIST, USERS, NAMES, HISTORY, ...): not
+    /// counted against the send queue, so a big reply reaches a reader that reads; the loop
+    /// takes no further command from the connection until its output drains.
+    Data(ConnId, Line),
     /// Close after what was sent so far is flushed.
     Close(ConnId),
     Store(StoreJob),
@@ -265,12 +270,21 @@ impl Core {
 
     /// Sends a line: as it is to a protocol session, as a person reads it to a chat session.
     fn send(&mut self, conn: ConnId, line: Line) {
+        self.emit(conn, line, Output::Send);
+    }
+
+    /// Sends a data line of a reply (see `Output::Data`).
+    fn send_data(&mut self, conn: ConnId, line: Line) {
+        self.emit(conn, line, Output::Data);
+    }
+
+    fn emit(&mut self, conn: ConnId, line: Line, kind: fn(ConnId, Line) -> Output) {
         if self.chat.is_empty() || !self.chat.contains(&conn) {
-            return self.out.push_back(Output::Send(conn, line));
+            return self.out.push_back(kind(conn, line));
         }
         if let Some(human) = crate::proto::human::for_people(line.trim_end_matches('\n')) {
             self.out
-                .push_back(Output::Send(conn, Line::from(format!("{human}\n"))));
+                .push_back(kind(conn, Line::from(format!("{human}\n"))));
         }
     }
 
@@ -290,7 +304,7 @@ impl Core {
     /// A reply with data lines: the lines, then `OK <verb> [detail ...]`.
     fn reply(&mut self, conn: ConnId, lines: Vec<Line>, verb: &str, details: &[&str]) {
         for line in lines {
-            self.send(conn, line);
+            self.send_data(conn, line);
         }
         self.ok(conn, verb, details);
     }

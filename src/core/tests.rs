@@ -58,7 +58,7 @@ impl Harness {
     fn run(&mut self) {
         while let Some(out) = self.core.poll_output() {
             match out {
-                Output::Send(c, line) => self
+                Output::Send(c, line) | Output::Data(c, line) => self
                     .sent
                     .entry(c)
                     .or_default()

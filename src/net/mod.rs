@@ -294,6 +294,7 @@ impl EventLoop {
         while let Some(out) = self.core.poll_output() {
             match out {
                 Output::Send(id, line) => self.queue(id, line.as_bytes()),
+                Output::Data(id, line) => self.queue_data(id, line.as_bytes()),
                 Output::Close(id) => {
                     if let Some(slot) = self.slot(id) {
                         self.close_conn(slot);
