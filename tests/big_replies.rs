@@ -6,10 +6,11 @@ mod common;
 use common::*;
 
 /// A server whose database holds `n` accounts (`user00001`..) who are all members of `#big`,
-/// and `n` channels (`#channel-number-00001`..) owned by the first account.
+/// and `n` channels (`#channel-number-00001`..) owned by the first account; 64 KiB send queue.
 fn crowded(n: usize) -> TestServer {
     let dir = TempDir::new();
-    let config = test_config(&dir.0);
+    let mut config = test_config(&dir.0);
+    config.limits.sendq_bytes = 65_536;
     let db = chatd::store::schema::open(&config.storage.path, "normal").unwrap();
     db.execute_batch("BEGIN").unwrap();
     for i in 1..=n {
