@@ -161,6 +161,10 @@ pub enum StoreJob {
     RemoveBan {
         id: i64,
     },
+    /// The channel with its members, operators, requests and history.
+    DropChannel {
+        id: i64,
+    },
     SetPrivate {
         channel: i64,
         private: bool,

@@ -218,6 +218,7 @@ impl Core {
             Command::ChannelMode { channel, private } => {
                 self.channel_mode(conn, me, &channel, private)
             }
+            Command::DropChannel { channel } => self.drop_channel(conn, me, &channel),
             Command::Requests { channel } => self.requests(conn, me, &channel),
             Command::Accept { channel, name } => self.decide(conn, me, &channel, &name, true),
             Command::Reject { channel, name } => self.decide(conn, me, &channel, &name, false),

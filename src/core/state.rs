@@ -138,6 +138,18 @@ impl World {
         );
     }
 
+    /// Removes a channel and every membership in it; returns it.
+    pub fn remove_channel(&mut self, id: i64) -> Channel {
+        let c = self.channels.remove(&id).expect("a known channel");
+        self.channel_keys.remove(&key(&c.name));
+        for m in c.members.iter() {
+            if let Some(a) = self.accounts.get_mut(m) {
+                a.channels.remove(&id);
+            }
+        }
+        c
+    }
+
     pub fn account_by_name(&self, name: &str) -> Option<&Account> {
         self.account_keys
             .get(&key(name))

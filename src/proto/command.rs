@@ -58,6 +58,10 @@ pub enum Command {
         channel: String,
         private: bool,
     },
+    /// `CHANNEL <#channel> DROP` (admin): the channel and its history are deleted.
+    DropChannel {
+        channel: String,
+    },
     Requests {
         channel: String,
     },
@@ -134,6 +138,7 @@ impl Command {
                 | Command::Op { .. }
                 | Command::Deop { .. }
                 | Command::ChannelMode { .. }
+                | Command::DropChannel { .. }
                 | Command::Accept { .. }
                 | Command::Reject { .. }
                 | Command::Rename { .. }

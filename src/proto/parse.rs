@@ -149,7 +149,8 @@ fn channel_mode(c: &mut Cursor) -> ArgResult<Command> {
     let private = match c.need()?.to_ascii_uppercase().as_str() {
         "PRIVATE" => true,
         "PUBLIC" => false,
-        _ => return Err((Code::BadParam, "say PRIVATE or PUBLIC")),
+        "DROP" => return Ok(Command::DropChannel { channel }),
+        _ => return Err((Code::BadParam, "say PRIVATE, PUBLIC or DROP")),
     };
     Ok(Command::ChannelMode { channel, private })
 }

@@ -49,6 +49,7 @@ pub fn write(db: &Connection, job: &StoreJob) -> Res<usize> {
             ],
         ),
         StoreJob::RemoveBan { id } => run("DELETE FROM bans WHERE id = ?1", params![id]),
+        StoreJob::DropChannel { id } => drop_channel(db, *id),
         StoreJob::SetPrivate { channel, private } => run(
             "UPDATE channels SET private = ?1 WHERE id = ?2",
             params![private, channel],
@@ -108,4 +109,16 @@ fn insert_message(db: &Connection, m: &MessageRow) -> Res<usize> {
         conv,
         m.text
     ])
+}
+
+fn drop_channel(db: &Connection, id: i64) -> Res<usize> {
+    let mut n = 0;
+    for table in ["messages", "memberships", "channel_ops", "join_requests"] {
+        let sql = format!("DELETE FROM {table} WHERE channel = ?1");
+        n += db.prepare_cached(&sql)?.execute([id])?;
+    }
+    n += db
+        .prepare_cached("DELETE FROM channels WHERE id = ?1")?
+        .execute([id])?;
+    Ok(n)
 }
