@@ -27,6 +27,8 @@ pub struct ServerConfig {
     pub name: String,
     pub motd: String,
     pub help_file: PathBuf,
+    /// Addresses and CIDRs not counted by the per-address quotas (the operator's own tools).
+    pub exempt_addresses: Vec<String>,
 }
 
 /// `[storage]`: the SQLite database.
@@ -70,6 +72,8 @@ pub struct Limits {
     pub login_failure_window_secs: u64,
     pub login_cooldown_secs: u64,
     pub away_after_secs: u64,
+    pub channels_per_user: usize,
+    pub registrations_per_ip_per_hour: usize,
 }
 
 impl Default for ServerConfig {
@@ -80,6 +84,7 @@ impl Default for ServerConfig {
             name: "chatd".into(),
             motd: "Welcome to chatd. People: type /help to start. Programs: HELP.".into(),
             help_file: "config/help.txt".into(),
+            exempt_addresses: vec!["127.0.0.0/8".into(), "::1".into()],
         }
     }
 }
@@ -123,6 +128,8 @@ impl Default for Limits {
             login_failure_window_secs: 60,
             login_cooldown_secs: 60,
             away_after_secs: 60,
+            channels_per_user: 20,
+            registrations_per_ip_per_hour: 5,
         }
     }
 }
@@ -162,7 +169,7 @@ impl Config {
     /// The first value out of range: its key and why.
     fn first_problem(&self) -> Option<(&'static str, &'static str)> {
         let (s, a, l) = (&self.server, &self.auth, &self.limits);
-        let rules: [(bool, &str, &str); 19] = [
+        let rules: [(bool, &str, &str); 22] = [
             (
                 self.listen_addr().is_ok(),
                 "server.listen",
@@ -247,6 +254,23 @@ impl Config {
                 l.login_failures >= 1 && l.login_failure_window_secs >= 1,
                 "limits.login_failures",
                 "it and the window must be at least 1",
+            ),
+            (
+                s.exempt_addresses
+                    .iter()
+                    .all(|a| crate::core::addr::Net::parse(a).is_some()),
+                "server.exempt_addresses",
+                "each must be an address or a CIDR like 10.0.0.0/8",
+            ),
+            (
+                l.channels_per_user >= 1,
+                "limits.channels_per_user",
+                "must be at least 1",
+            ),
+            (
+                l.registrations_per_ip_per_hour >= 1,
+                "limits.registrations_per_ip_per_hour",
+                "must be at least 1",
             ),
             (
                 self.storage.max_lag_messages >= 1,

@@ -93,3 +93,45 @@ fn every_kind_of_line_counts_against_the_flood_limit() {
         assert!(lines.len() < 100, "{kind}: {} lines were handled", lines.len());
     }
 }
+
+#[test]
+fn registrations_per_address_per_hour_are_limited_but_not_for_exempt_addresses() {
+    let s = TestServer::with(|c| {
+        c.limits.registrations_per_ip_per_hour = 2;
+        c.server.exempt_addresses = vec!["127.0.0.9".into()];
+    });
+    let mut a = s.connect_from("127.0.0.2");
+    a.ok("REGISTER ann password1 password1", "OK REGISTER ann");
+    let mut b = s.connect_from("127.0.0.2");
+    b.fails("REGISTER ann password1 password1", "NAME_TAKEN"); // takes no place
+    b.ok("REGISTER ben password1 password1", "OK REGISTER ben");
+    let mut c = s.connect_from("127.0.0.2");
+    c.fails("REGISTER cat password1 password1", "RATE_LIMITED");
+    let mut elsewhere = s.connect_from("127.0.0.3");
+    elsewhere.ok("REGISTER cat password1 password1", "OK REGISTER cat");
+    for name in ["dan", "eve", "fay"] {
+        let mut tool = s.connect_from("127.0.0.9");
+        tool.ok(
+            &format!("REGISTER {name} password1 password1"),
+            &format!("OK REGISTER {name}"),
+        );
+    }
+}
+
+#[test]
+fn an_account_creates_a_limited_number_of_channels() {
+    let s = TestServer::with(|c| c.limits.channels_per_user = 2);
+    let mut amy = s.user("amy");
+    let mut bob = s.user("bob");
+    amy.expect("ONLINE bob");
+    amy.ok("JOIN #a", "OK JOIN #a");
+    amy.ok("JOIN #b", "OK JOIN #b");
+    let refused = amy.fails("JOIN #c", "TOO_MANY_CHANNELS");
+    assert!(refused.starts_with("FAIL JOIN TOO_MANY_CHANNELS #c :"), "{refused}");
+    bob.ok("JOIN #c", "OK JOIN #c");
+    amy.ok("JOIN #c", "OK JOIN #c"); // joining is not creating
+    let mut root = s.admin();
+    for ch in ["#r1", "#r2", "#r3"] {
+        root.ok(&format!("JOIN {ch}"), &format!("OK JOIN {ch}"));
+    }
+}

@@ -16,7 +16,10 @@ impl Core {
     /// # Format
     /// `REGISTER <name> <password> <confirm>` → `OK REGISTER <name>`, logged in.
     pub(super) fn register(&mut self, conn: ConnId, name: &str, password: String, confirm: &str) {
-        if let Err((code, text)) = self.check_registration(conn, name, &password, confirm) {
+        if let Err((code, text)) = self
+            .check_registration(conn, name, &password, confirm)
+            .and_then(|()| self.take_registration(self.sessions[&conn].ip))
+        {
             return self.fail(conn, "REGISTER", code, text);
         }
         self.start_pending(conn, Pending::Register);
@@ -64,6 +67,7 @@ impl Core {
         }
         let Some(hash) = hash else {
             self.finish_pending(conn);
+            self.refund_registration(self.sessions[&conn].ip);
             return self.fail(
                 conn,
                 "REGISTER",
@@ -89,6 +93,11 @@ impl Core {
     ) {
         if self.finish_pending(conn).is_none() {
             return;
+        }
+        if result.is_err()
+            && let Some(s) = self.sessions.get(&conn)
+        {
+            self.refund_registration(s.ip);
         }
         match result {
             Ok(rec) => {

@@ -54,7 +54,10 @@ impl Core {
     pub(super) fn join(&mut self, conn: ConnId, me: i64, channel: &str) {
         let id = match self.world.channel_by_name(channel) {
             Some(c) => c.id,
-            None => self.create_channel(me, channel),
+            None => match self.may_create_channel(me) {
+                Ok(()) => self.create_channel(me, channel),
+                Err((code, text)) => return self.fail_on(conn, "JOIN", code, channel, &text),
+            },
         };
         let c = &self.world.channels[&id];
         if c.private && !c.members.contains(&me) && !self.can_moderate(me, id) {

@@ -14,7 +14,7 @@
 //! UNBAN, BANS), `guard` (flood and login limits), `timers`, `help`.
 
 mod account;
-mod addr;
+pub(crate) mod addr;
 mod ban;
 mod chan;
 mod guard;
@@ -24,6 +24,7 @@ mod idmap;
 mod moderation;
 mod presence;
 mod private;
+mod quota;
 mod session;
 mod settings;
 pub mod snapshot;
@@ -95,6 +96,7 @@ pub struct Core {
     world: World,
     bans: Bans,
     guard: guard::LoginGuard,
+    registrations: quota::Registrations,
     timers: Timers,
     next_message_id: u64,
     next_channel_id: i64,
@@ -115,6 +117,7 @@ impl Core {
             chat: Default::default(),
             world,
             guard: guard::LoginGuard::default(),
+            registrations: Default::default(),
             timers: Timers::default(),
             next_message_id: snapshot.max_message_id
                 + 1

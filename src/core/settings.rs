@@ -15,6 +15,8 @@ pub struct Settings {
     pub bcrypt_cost: u32,
     pub min_password_len: usize,
     pub admins: HashSet<String>,
+    /// Addresses the per-address quotas do not count.
+    pub exempt: Vec<super::addr::Net>,
     pub limits: Limits,
     pub help: Help,
 }
@@ -34,6 +36,12 @@ impl Settings {
                 .admins
                 .iter()
                 .map(|a| crate::proto::key(a))
+                .collect(),
+            exempt: config
+                .server
+                .exempt_addresses
+                .iter()
+                .filter_map(|a| super::addr::Net::parse(a))
                 .collect(),
             limits: config.limits.clone(),
             help: Help::parse(help_text),
