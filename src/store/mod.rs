@@ -20,8 +20,6 @@ pub mod snapshot;
 mod writer;
 mod writes;
 
-pub use rows::conv_key;
-
 use crate::core::Snapshot;
 use crate::jobs::{Notify, StoreJob};
 use rusqlite::Connection;

@@ -152,10 +152,7 @@ impl Machine {
         match self.commit(&backlog) {
             Ok(done) => {
                 self.finish(&backlog, done);
-                log::warn!(
-                    "storage recovered: {} held writes committed",
-                    backlog.len()
-                );
+                log::warn!("storage recovered: {} held writes committed", backlog.len());
                 self.failing = None;
                 self.retry_in = RETRY_MIN;
                 (self.notify)(Completion::Storage { failing: None });
@@ -172,7 +169,10 @@ impl Machine {
     fn stop(mut self, timeout: Duration) -> Result<(), String> {
         let until = Instant::now() + timeout;
         while self.failing.is_some() && Instant::now() < until {
-            let wait = self.next_try.min(until).saturating_duration_since(Instant::now());
+            let wait = self
+                .next_try
+                .min(until)
+                .saturating_duration_since(Instant::now());
             std::thread::sleep(wait);
             self.retry();
         }
