@@ -111,6 +111,36 @@ impl Harness {
         c
     }
 
+    /// Sends `line` and asserts its whole answer is `expected`.
+    fn ok(&mut self, c: ConnId, line: &str, expected: &str) {
+        self.line(c, line);
+        assert_eq!(self.take(c), [expected], "reply to {line:?}");
+    }
+
+    /// Sends `line` and asserts it fails with `code`; returns the FAIL line.
+    fn fails(&mut self, c: ConnId, line: &str, code: &str) -> String {
+        self.line(c, line);
+        let got = self.take(c);
+        let last = got.last().cloned().unwrap_or_default();
+        let verb = line.split(' ').next().unwrap().to_ascii_uppercase();
+        assert!(
+            last.starts_with(&format!("FAIL {verb} {code} ")),
+            "{line:?} should fail with {code}: {got:?}"
+        );
+        last
+    }
+
+    /// Asserts the next line sent to `c` starts with `prefix`; returns it.
+    fn expect(&mut self, c: ConnId, prefix: &str) -> String {
+        let line = self.sent.get_mut(&c).and_then(|q| q.pop_front());
+        let line = line.unwrap_or_else(|| panic!("no line for {c}, expected {prefix:?}"));
+        assert!(
+            line.starts_with(prefix),
+            "expected {prefix:?}, got {line:?}"
+        );
+        line
+    }
+
     fn advance(&mut self, ms: u64) {
         self.now.mono_ms += ms;
         self.now.wall_ms += ms as i64;
@@ -248,3 +278,33 @@ fn server_full_counts_sessions_not_slots() {
 }
 
 mod props;
+
+#[test]
+fn while_storage_fails_writes_are_refused_and_reads_go_on() {
+    let mut h = Harness::new();
+    let amy = h.user("amy");
+    h.ok(amy, "JOIN #a", "OK JOIN #a");
+    let fresh = h.connect();
+    h.take(fresh);
+    let failing = Some("disk full".to_owned());
+    h.input(Input::Done(Completion::Storage { failing }));
+    assert_eq!(h.core.storage_failure(), Some("disk full"));
+    for line in [
+        "MSG #a hi",
+        "PRIVMSG amy hi",
+        "JOIN #b",
+        "PART #a",
+        "RENAME amelia",
+        "CHANNEL #a PRIVATE",
+    ] {
+        let fail = h.fails(amy, line, "UNAVAILABLE");
+        assert!(fail.ends_with(":storage is failing"), "{fail}");
+    }
+    h.fails(fresh, "REGISTER bob password1 password1", "UNAVAILABLE");
+    h.line(amy, "HISTORY #a");
+    assert_eq!(h.take(amy), ["OK HISTORY #a 0"]);
+    h.ok(amy, "PING", "OK PING");
+    h.input(Input::Done(Completion::Storage { failing: None }));
+    h.line(amy, "MSG #a back");
+    h.expect(amy, "OK MSG #a ");
+}
