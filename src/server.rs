@@ -78,7 +78,7 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
         })
     };
     let writer = store.spawn(notify.clone());
-    let hasher = Hasher::spawn(config.auth.hash_threads, notify);
+    let hasher = Hasher::spawn(config.auth.hash_threads, config.auth.bcrypt_cost, notify);
     let l = &config.limits;
     let limits = NetLimits {
         max_line: l.max_line_bytes,

@@ -177,11 +177,12 @@ impl Core {
             cooldown_ms: l.login_cooldown_secs * 1000,
         };
         let cooldown = l.login_cooldown_secs;
+        let name = crate::proto::shown_name(name);
         log::info!("failed login for {name} from {ip}");
         if self.guard.failed(ip, self.now.mono_ms, limits) {
             log::warn!("{ip}: too many failed logins, refusing LOGIN for {cooldown} s");
         }
-        self.audit(None, "LOGIN_FAILED", name, &ip.to_string());
+        self.audit(None, "LOGIN_FAILED", &name, &ip.to_string());
         self.fail(
             conn,
             "LOGIN",
@@ -202,9 +203,13 @@ impl Core {
     }
 
     /// # Format
-    /// `QUIT [:reason]` → `BYE :<reason>`, then the server closes.
+    /// `QUIT [:reason]` → `BYE :<reason>`, then the server closes. Others get
+    /// `OFFLINE <name> :Quit: <reason>` (`:quit` without a reason).
     pub(super) fn quit(&mut self, conn: ConnId, reason: Option<String>) {
-        self.close(conn, reason.as_deref().unwrap_or("quit"), true);
+        match reason {
+            Some(r) => self.close_saying(conn, &r, &format!("Quit: {r}"), true),
+            None => self.close(conn, "quit", true),
+        }
     }
 
     /// Logs the session in to `account`; ONLINE goes out if it is the account's first session.

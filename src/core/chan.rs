@@ -123,6 +123,7 @@ impl Core {
             account: me,
             channel: id,
         });
+        self.end_op(me, id);
         if let Some(s) = self
             .sessions
             .get_mut(&conn)

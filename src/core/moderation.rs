@@ -1,7 +1,8 @@
 //! Moderation: roles, KICK (from a channel or off the server), OP/DEOP, WHOIS, AUDIT.
 //!
 //! Admins (`auth.admins`) moderate everywhere; a channel's owner (its creator) and the
-//! operators the owner names moderate that channel. Whoever lacks the role gets NOT_ALLOWED.
+//! operators the owner names moderate that channel, until they PART or are kicked. Whoever
+//! lacks the role gets NOT_ALLOWED.
 //! Every moderation act is written to the audit table (`audit`).
 
 use super::state::Pending;
@@ -138,6 +139,7 @@ impl Core {
             account: target,
             channel: id,
         });
+        self.end_op(target, id);
         log::info!(
             "kick {target_name} from {chan} by {}",
             self.world.name_of(me)
@@ -186,6 +188,19 @@ impl Core {
         self.ok(conn, "KICK", &[&target_name]);
         for s in sessions {
             self.close(s, &bye, true);
+        }
+    }
+
+    /// A member who leaves (PART) or is kicked stops being an operator of the channel: a
+    /// kicked operator cannot kick back or walk into a private channel again.
+    pub(super) fn end_op(&mut self, account: i64, channel: i64) {
+        let was_op = self
+            .world
+            .channels
+            .get_mut(&channel)
+            .is_some_and(|c| c.ops.remove(&account));
+        if was_op {
+            self.store(StoreJob::RemoveOp { channel, account });
         }
     }
 

@@ -153,11 +153,17 @@ impl Core {
 
     /// Says BYE, closes, and removes the session.
     pub(super) fn close(&mut self, conn: ConnId, reason: &str, notify: bool) {
+        self.close_saying(conn, reason, reason, notify);
+    }
+
+    /// `close`, with a different reason for the others' OFFLINE (a user's QUIT reason is
+    /// shown to others as `Quit: <reason>`, so it cannot pass for a server action).
+    pub(super) fn close_saying(&mut self, conn: ConnId, bye: &str, offline: &str, notify: bool) {
         if self.sessions.contains_key(&conn) {
-            log::info!("connection {conn} closed: {reason}");
-            self.send(conn, render::bye(reason));
+            log::info!("connection {conn} closed: {bye}");
+            self.send(conn, render::bye(bye));
             self.out.push_back(Output::Close(conn));
-            self.drop_session(conn, reason, notify);
+            self.drop_session(conn, offline, notify);
         }
     }
 
