@@ -21,11 +21,13 @@ mod guard;
 pub mod help;
 mod history;
 mod idmap;
+mod login;
 mod moderation;
 mod presence;
 mod private;
 mod session;
 mod settings;
+mod slots;
 pub mod snapshot;
 mod state;
 mod timers;
@@ -90,6 +92,7 @@ pub struct Core {
     world: World,
     bans: Bans,
     guard: guard::LoginGuard,
+    slots: slots::Slots,
     timers: Timers,
     next_message_id: u64,
     next_channel_id: i64,
@@ -108,6 +111,7 @@ impl Core {
             chat: Default::default(),
             world,
             guard: guard::LoginGuard::default(),
+            slots: slots::Slots::default(),
             timers: Timers::default(),
             next_message_id: snapshot.max_message_id
                 + 1

@@ -123,10 +123,17 @@ impl Daemon {
     }
 }
 
-/// A config file's text for the binary: port 0, a database in `dir`, cost 4, admin root.
+/// A config file's text for the binary: port 0, a database in `dir`, cost 4, admin root, and
+/// `max_clients_per_ip` raised as in `test_config` unless `server` sets it.
 /// `server` adds keys to `[server]`; `rest` adds whole tables (e.g. `[limits]`).
 pub fn base_config(dir: &Path, server: &str, rest: &str) -> String {
     let help = concat!(env!("CARGO_MANIFEST_DIR"), "/config/help.txt");
+    let per_ip = format!("max_clients_per_ip = {}\n", super::TEST_CLIENTS_PER_IP);
+    let server = if server.contains("max_clients_per_ip") {
+        server.to_owned()
+    } else {
+        format!("{per_ip}{server}")
+    };
     let db = dir.join("data/chatd.sqlite3");
     format!(
         "[server]\nlisten = \"127.0.0.1:0\"\nhelp_file = {help:?}\n{server}\n[storage]\npath = {db:?}\n[auth]\nbcrypt_cost = 4\nadmins = [\"root\"]\n{rest}\n"

@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+/// `server.max_clients_per_ip` in the tests' configs: test clients all come from 127.0.0.1.
+pub const TEST_CLIENTS_PER_IP: usize = 1000;
+
 /// How long a test waits for a line before it fails.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -44,9 +47,12 @@ impl Drop for TempDir {
     }
 }
 
-/// The config tests start from: port 0, a database in `dir`, cost 4, admin `root`.
+/// The config tests start from: port 0, a database in `dir`, cost 4, admin `root`, and
+/// `max_clients_per_ip` raised to `TEST_CLIENTS_PER_IP`, since every test client comes from
+/// 127.0.0.1 (tests/slots.rs checks the default).
 pub fn test_config(dir: &Path) -> Config {
     let mut c = Config::default();
+    c.server.max_clients_per_ip = TEST_CLIENTS_PER_IP;
     c.server.listen = "127.0.0.1:0".into();
     c.server.help_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/help.txt");
     c.storage.path = dir.join("chatd.sqlite3");
