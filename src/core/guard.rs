@@ -135,12 +135,14 @@ impl<K: Hash + Ord + Clone> Limiter<K> {
         if !self.by_key.contains_key(key) || !self.blocked(key, now_ms, l) {
             return false;
         }
-        let already = self.by_key[key].blocked_until > now_ms;
+        if self.by_key[key].blocked_until > now_ms {
+            return false; // cooling down already: another attempt that was in flight
+        }
         self.update(key, l, |f| {
-            f.blocked_until = f.blocked_until.max(now_ms + l.cooldown_ms);
+            f.blocked_until = now_ms + l.cooldown_ms;
             f.times.clear();
         });
-        !already
+        true
     }
 
     /// Changes a key's entry and files its new expiry time.

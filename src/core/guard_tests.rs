@@ -95,8 +95,8 @@ fn ipv6_is_counted_per_64_and_mapped_ipv4_as_ipv4() {
     assert_eq!(addr_group(ip("::ffff:10.1.2.3")), ip("10.1.2.3"));
     let mut g = LoginGuard::default();
     let l = limits();
-    for host in ["::1", "::2", "::3"] {
-        let a = attempt(&format!("2001:db8:0:7:{host}"), "x");
+    for host in 1..=3 {
+        let a = attempt(&format!("2001:db8:0:7:{host}::1"), "x");
         g.started(&a, 0, l);
         g.failed(&a, 0, l);
     }
