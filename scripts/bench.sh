@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures chatd on this machine: builds in release mode, starts chatd with a bench config
 # (max_clients, the per-address, per-account, failed-login and flood limits raised, a
-# temporary database), raises ulimit -n, runs every chatd-bench scenario, and stops chatd by its pid. Loopback only; every scenario is bounded.
+# temporary database), raises ulimit -n, runs every chatd-bench scenario, and stops chatd by
+# its pid. Loopback only; every scenario is bounded.
 #   scripts/bench.sh [--quick] [--runs N]     results: table rows and JSON lines on stdout
 set -euo pipefail
 cd "$(dirname "$0")/.."
