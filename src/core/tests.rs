@@ -257,3 +257,4 @@ fn a_full_core_evicts_the_oldest_not_logged_in_never_a_user() {
 }
 
 mod props;
+mod slots;
