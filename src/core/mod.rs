@@ -8,7 +8,8 @@
 //! `next_deadline` tells when to call `handle(now, Input::Tick)` for timeouts.
 //!
 //! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
-//! submodules: `session` (connect, lines in, close), `account` (REGISTER, LOGIN, LOGOUT, QUIT),
+//! submodules: `session` (connect, lines in, close), `slots` (who gets a connection slot),
+//! `account` (REGISTER, LOGOUT, QUIT), `login` (LOGIN and who may log in),
 //! `chan` (JOIN, PART, MSG, NAMES, WHO, LIST), `history` (PRIVMSG, HISTORY), `moderation`
 //! (KICK, OP, DEOP, WHOIS, AUDIT), `private` (CHANNEL, REQUESTS, ACCEPT, REJECT), `ban` (BAN,
 //! UNBAN, BANS), `guard` (flood and login limits), `timers`, `help`.

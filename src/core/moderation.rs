@@ -191,19 +191,6 @@ impl Core {
         }
     }
 
-    /// A member who leaves (PART) or is kicked stops being an operator of the channel: a
-    /// kicked operator cannot kick back or walk into a private channel again.
-    pub(super) fn end_op(&mut self, account: i64, channel: i64) {
-        let was_op = self
-            .world
-            .channels
-            .get_mut(&channel)
-            .is_some_and(|c| c.ops.remove(&account));
-        if was_op {
-            self.store(StoreJob::RemoveOp { channel, account });
-        }
-    }
-
     /// # Format
     /// `OP <#channel> <name>` / `DEOP <#channel> <name>` (owner, admin) → `OK OP <#channel> <name>`.
     pub(super) fn set_op(&mut self, conn: ConnId, me: i64, channel: &str, name: &str, op: bool) {
