@@ -121,6 +121,7 @@ impl Dummies {
             if let Ok(mut m) = self.0.write() {
                 m.insert(cost, hash);
             }
+            log::info!("dummy hash for unknown names made at cost {cost}");
         }
     }
 

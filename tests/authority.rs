@@ -1,6 +1,7 @@
 //! Authority and spoofing over TCP: a kicked or departed operator is no operator, invisible
 //! direction and line characters are refused in text, a QUIT reason cannot pass for a server
-//! action, and a name that breaks the rule never reaches the audit table raw.
+//! action, a name that breaks the rule never reaches the audit table raw, and the dummy hash
+//! for unknown names follows `auth.bcrypt_cost`.
 
 mod common;
 use common::*;
@@ -108,4 +109,19 @@ fn a_name_that_breaks_the_rule_reaches_the_audit_log_escaped() {
         .expect("the failure is audited");
     assert!(row.is_ascii(), "nothing raw: {row:?}");
     assert!(row.contains(r#""r\u{202e}oot\u{2069}x""#), "{row:?}");
+}
+
+#[test]
+fn the_dummy_hash_is_made_again_when_a_reload_changes_the_cost() {
+    let dir = TempDir::new();
+    let path = dir.0.join("chatd.toml");
+    let text = base_config(&dir.0, "", "");
+    std::fs::write(&path, &text).unwrap();
+    let mut d = Daemon::start(&path, None); // the cost-4 dummy is logged before "listening on"
+    let mut c = TestClient::connect(d.addr);
+    c.fails("LOGIN nobody some-password", "BAD_CREDENTIALS");
+    std::fs::write(&path, text.replace("bcrypt_cost = 4", "bcrypt_cost = 5")).unwrap();
+    d.signal(libc::SIGHUP);
+    d.wait_log("dummy hash for unknown names made at cost 5");
+    c.fails("LOGIN nobody some-password", "BAD_CREDENTIALS");
 }
