@@ -24,6 +24,8 @@ pub struct Config {
 pub struct ServerConfig {
     pub listen: String,
     pub max_clients: usize,
+    pub max_clients_per_ip: usize,
+    pub admin_slots: usize,
     pub name: String,
     pub motd: String,
     pub help_file: PathBuf,
@@ -74,6 +76,11 @@ pub struct Limits {
     pub away_after_secs: u64,
     pub channels_per_user: usize,
     pub registrations_per_ip_per_hour: usize,
+    pub sessions_per_account: usize,
+    pub idle_timeout_secs: u64,
+    pub account_login_failures: usize,
+    pub account_login_window_secs: u64,
+    pub account_login_cooldown_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -81,6 +88,8 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: "127.0.0.1:6667".into(),
             max_clients: 10,
+            max_clients_per_ip: 3,
+            admin_slots: 1,
             name: "chatd".into(),
             motd: "Welcome to chatd. People: type /help to start. Programs: HELP.".into(),
             help_file: "config/help.txt".into(),
@@ -123,13 +132,18 @@ impl Default for Limits {
             sendq_bytes: 262_144,
             ping_interval_secs: 60,
             ping_timeout_secs: 120,
-            login_timeout_secs: 120,
+            login_timeout_secs: 30,
             login_failures: 5,
             login_failure_window_secs: 60,
             login_cooldown_secs: 60,
             away_after_secs: 60,
             channels_per_user: 20,
             registrations_per_ip_per_hour: 5,
+            sessions_per_account: 3,
+            idle_timeout_secs: 3600,
+            account_login_failures: 10,
+            account_login_window_secs: 600,
+            account_login_cooldown_secs: 600,
         }
     }
 }
@@ -169,7 +183,7 @@ impl Config {
     /// The first value out of range: its key and why.
     fn first_problem(&self) -> Option<(&'static str, &'static str)> {
         let (s, a, l) = (&self.server, &self.auth, &self.limits);
-        let rules: [(bool, &str, &str); 22] = [
+        let rules: &[(bool, &str, &str)] = &[
             (
                 self.listen_addr().is_ok(),
                 "server.listen",
@@ -179,6 +193,26 @@ impl Config {
                 s.max_clients >= 1,
                 "server.max_clients",
                 "must be at least 1",
+            ),
+            (
+                s.max_clients_per_ip >= 1,
+                "server.max_clients_per_ip",
+                "must be at least 1",
+            ),
+            (
+                l.sessions_per_account >= 1,
+                "limits.sessions_per_account",
+                "must be at least 1",
+            ),
+            (
+                l.idle_timeout_secs >= 1,
+                "limits.idle_timeout_secs",
+                "must be at least 1",
+            ),
+            (
+                l.account_login_failures >= 1 && l.account_login_window_secs >= 1,
+                "limits.account_login_failures",
+                "it and the window must be at least 1",
             ),
             (
                 (4..=31).contains(&a.bcrypt_cost),

@@ -80,7 +80,7 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
     let stop_timeout = std::time::Duration::from_secs(config.storage.stop_timeout_secs);
     let writer = store.spawn(notify.clone(), stop_timeout);
     let max_lag = config.storage.max_lag_messages;
-    let hasher = Hasher::spawn(config.auth.hash_threads, notify);
+    let hasher = Hasher::spawn(config.auth.hash_threads, config.auth.bcrypt_cost, notify);
     let l = &config.limits;
     let limits = NetLimits {
         max_line: l.max_line_bytes,

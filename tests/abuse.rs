@@ -142,3 +142,60 @@ fn an_account_creates_a_limited_number_of_channels() {
         root.ok(&format!("JOIN {ch}"), &format!("OK JOIN {ch}"));
     }
 }
+
+#[test]
+fn parallel_guesses_get_no_more_checks_than_the_limit() {
+    let s = TestServer::start();
+    let limit = s.config.limits.login_failures;
+    assert_eq!(limit, 5);
+    s.user("amy").ok("QUIT", "BYE :quit");
+    let mut guessers: Vec<TestClient> = (0..10).map(|_| s.connect()).collect();
+    for (i, g) in guessers.iter_mut().enumerate() {
+        g.send(&format!("LOGIN amy guess-{i}"));
+    }
+    let answers: Vec<String> = guessers
+        .iter_mut()
+        .map(|g| g.until_final("LOGIN").pop().unwrap())
+        .collect();
+    let checked = answers
+        .iter()
+        .filter(|a| a.starts_with("FAIL LOGIN BAD_CREDENTIALS"))
+        .count();
+    let limited = answers
+        .iter()
+        .filter(|a| a.starts_with("FAIL LOGIN RATE_LIMITED"))
+        .count();
+    assert_eq!((checked, limited), (limit, 10 - limit), "{answers:?}");
+}
+
+#[test]
+fn a_right_password_takes_its_count_back() {
+    let s = TestServer::with(|c| c.limits.login_failures = 3);
+    s.user("amy").ok("QUIT", "BYE :quit");
+    let mut c = s.connect();
+    c.fails("LOGIN amy wrong-password", "BAD_CREDENTIALS");
+    c.fails("LOGIN amy wrong-password", "BAD_CREDENTIALS");
+    for _ in 0..5 {
+        c.ok("LOGIN amy password-amy", "OK LOGIN amy");
+        c.ok("LOGOUT", "OK LOGOUT");
+    }
+    c.fails("LOGIN amy wrong-password", "BAD_CREDENTIALS");
+    c.fails("LOGIN amy password-amy", "RATE_LIMITED");
+}
+
+#[test]
+fn one_account_guessed_from_many_addresses_cools_down_but_not_for_its_own_address() {
+    let s = TestServer::with(|c| c.limits.account_login_failures = 3);
+    s.user("amy").ok("QUIT", "BYE :quit");
+    s.user("ben").ok("QUIT", "BYE :quit");
+    for i in 2..5 {
+        let mut g = s.connect_from(&format!("127.0.0.{i}"));
+        g.fails("LOGIN amy wrong-password", "BAD_CREDENTIALS");
+    }
+    let mut g = s.connect_from("127.0.0.5");
+    let fail = g.fails("LOGIN amy password-amy", "RATE_LIMITED");
+    assert!(fail.contains("account"), "{fail}");
+    g.fails("LOGIN AMY wrong-password", "RATE_LIMITED");
+    g.ok("LOGIN ben password-ben", "OK LOGIN ben");
+    s.connect().ok("LOGIN amy password-amy", "OK LOGIN amy");
+}

@@ -8,7 +8,8 @@
 //! `next_deadline` tells when to call `handle(now, Input::Tick)` for timeouts.
 //!
 //! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
-//! submodules: `session` (connect, lines in, close), `account` (REGISTER, LOGIN, LOGOUT, QUIT),
+//! submodules: `session` (connect, lines in, close), `slots` (who gets a connection slot),
+//! `account` (REGISTER, LOGOUT, QUIT), `login` (LOGIN and who may log in),
 //! `chan` (JOIN, PART, MSG, NAMES, WHO, LIST), `history` (PRIVMSG, HISTORY), `moderation`
 //! (KICK, OP, DEOP, WHOIS, AUDIT), `private` (CHANNEL, REQUESTS, ACCEPT, REJECT), `ban` (BAN,
 //! UNBAN, BANS), `guard` (flood and login limits), `timers`, `help`.
@@ -21,12 +22,14 @@ mod guard;
 pub mod help;
 mod history;
 mod idmap;
+mod login;
 mod moderation;
 mod presence;
 mod private;
 mod quota;
 mod session;
 mod settings;
+mod slots;
 pub mod snapshot;
 mod state;
 mod timers;
@@ -97,6 +100,7 @@ pub struct Core {
     bans: Bans,
     guard: guard::LoginGuard,
     registrations: quota::Registrations,
+    slots: slots::Slots,
     timers: Timers,
     next_message_id: u64,
     next_channel_id: i64,
@@ -118,6 +122,7 @@ impl Core {
             world,
             guard: guard::LoginGuard::default(),
             registrations: Default::default(),
+            slots: slots::Slots::default(),
             timers: Timers::default(),
             next_message_id: snapshot.max_message_id
                 + 1

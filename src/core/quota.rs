@@ -1,6 +1,7 @@
 //! Quotas on what one address or account may create: accounts registered per address per hour
 //! (`limits.registrations_per_ip_per_hour`; IPv6 counted per /64) and channels created per
-//! account (`limits.channels_per_user`; admins are not counted).
+//! account (`limits.channels_per_user`; admins are not counted); and which addresses the
+//! per-address quotas skip (`exempt`, also used for `server.max_clients_per_ip`).
 //!
 //! Addresses in `server.exempt_addresses` (loopback by default: the operator's own bots and
 //! tools) are not counted. A REGISTER takes its place in the hour when it starts (`take_registration`), so parallel
@@ -8,6 +9,7 @@
 //! (`refund_registration`).
 
 use super::Core;
+use super::guard::addr_group;
 use crate::proto::Code;
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -20,21 +22,10 @@ pub struct Registrations {
     by_ip: HashMap<IpAddr, VecDeque<u64>>,
 }
 
-/// The address group a limit counts: the address itself for IPv4, its /64 for IPv6.
-pub fn ip_group(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
-        },
-        v4 => v4,
-    }
-}
-
 impl Registrations {
     /// Takes a place for `ip` if fewer than `limit` were taken in the last hour.
     fn take(&mut self, ip: IpAddr, now_ms: u64, limit: usize) -> bool {
-        let times = self.by_ip.entry(ip_group(ip)).or_default();
+        let times = self.by_ip.entry(addr_group(ip)).or_default();
         while times.front().is_some_and(|&t| t + HOUR_MS <= now_ms) {
             times.pop_front();
         }
@@ -46,7 +37,7 @@ impl Registrations {
     }
 
     fn refund(&mut self, ip: IpAddr) {
-        if let Some(times) = self.by_ip.get_mut(&ip_group(ip)) {
+        if let Some(times) = self.by_ip.get_mut(&addr_group(ip)) {
             times.pop_back();
         }
     }
@@ -120,6 +111,6 @@ mod tests {
             "an hour later the first place is free"
         );
         let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
-        assert_eq!(ip_group(mapped), "127.0.0.1".parse::<IpAddr>().unwrap());
+        assert_eq!(addr_group(mapped), "127.0.0.1".parse::<IpAddr>().unwrap());
     }
 }

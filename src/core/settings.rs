@@ -12,6 +12,8 @@ pub struct Settings {
     pub version: String,
     pub motd: String,
     pub max_clients: usize,
+    pub max_clients_per_ip: usize,
+    pub admin_slots: usize,
     pub bcrypt_cost: u32,
     pub min_password_len: usize,
     pub admins: HashSet<String>,
@@ -29,6 +31,8 @@ impl Settings {
             version: env!("CARGO_PKG_VERSION").into(),
             motd: config.server.motd.clone(),
             max_clients: config.server.max_clients,
+            max_clients_per_ip: config.server.max_clients_per_ip,
+            admin_slots: config.server.admin_slots,
             bcrypt_cost: config.auth.bcrypt_cost,
             min_password_len: config.auth.min_password_len,
             admins: config

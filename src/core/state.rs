@@ -15,10 +15,20 @@ use std::rc::Rc;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
     Register,
-    Login { name: String, password: String },
-    History { target: String },
+    /// `exempt`: the address is the one the account last logged in from (`guard::Attempt`).
+    Login {
+        name: String,
+        password: String,
+        exempt: bool,
+    },
+    History {
+        target: String,
+    },
     Audit,
-    Rename { old: String, new: String },
+    Rename {
+        old: String,
+        new: String,
+    },
 }
 
 /// How a session talks: decided by its first non-empty line.
@@ -55,6 +65,10 @@ pub struct Session {
     pub mode: Mode,
     /// Chat mode: the channel plain lines go to.
     pub current: Option<i64>,
+    /// The connection's number, in the order they came (`slots::Slots`).
+    pub seq: u64,
+    /// Admitted into an admin slot: must log in as an admin soon.
+    pub admin_slot: bool,
 }
 
 /// An account known to the server, with its live sessions and its channels.

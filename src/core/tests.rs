@@ -266,15 +266,24 @@ fn replies_go_only_to_the_session_that_asked() {
 }
 
 #[test]
-fn server_full_counts_sessions_not_slots() {
-    let mut h = Harness::with(|c| c.server.max_clients = 2);
+fn a_full_core_evicts_the_oldest_not_logged_in_never_a_user() {
+    let mut h = Harness::with(|c| {
+        c.server.max_clients = 2;
+        c.server.admin_slots = 0;
+    });
     let a = h.connect();
-    let _b = h.connect();
+    let b = h.connect();
     let c = h.connect();
-    assert!(h.take(c)[0].starts_with("FAIL CONNECT SERVER_FULL"));
-    h.line(a, "QUIT");
+    assert_eq!(h.take(a).last().unwrap(), "BYE :server full");
+    assert!(h.take(c)[0].starts_with("HELLO "));
+    h.line(b, "REGISTER amy password1 password1");
+    h.line(c, "REGISTER ben password1 password1");
     let d = h.connect();
-    assert!(h.take(d)[0].starts_with("HELLO "));
+    assert!(h.take(d)[0].starts_with("FAIL CONNECT SERVER_FULL"));
+    h.line(b, "QUIT");
+    let e = h.connect();
+    assert!(h.take(e)[0].starts_with("HELLO "));
+    assert!(!h.closed.contains(&c));
 }
 
 mod props;
@@ -308,3 +317,4 @@ fn while_storage_fails_writes_are_refused_and_reads_go_on() {
     h.line(amy, "MSG #a back");
     h.expect(amy, "OK MSG #a ");
 }
+mod slots;

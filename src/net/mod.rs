@@ -269,6 +269,7 @@ impl EventLoop {
         for (_, c) in self.conns.iter_mut() {
             c.framer.set_max(self.limits.max_line);
         }
+        self.hasher.set_cost(settings.bcrypt_cost);
         self.core.set_settings(settings);
         log::info!("configuration reloaded");
         self.notify("READY=1");
