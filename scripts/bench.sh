@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures chatd on this machine: builds in release mode, starts chatd with a bench config
-# (max_clients and flood limits raised, a temporary database), raises ulimit -n, runs every
-# chatd-bench scenario, and stops chatd by its pid. Loopback only; every scenario is bounded.
+# (max_clients, the per-address, per-account, failed-login and flood limits raised, a
+# temporary database), raises ulimit -n, runs every chatd-bench scenario, and stops chatd by
+# its pid. Loopback only; every scenario is bounded.
 #   scripts/bench.sh [--quick] [--runs N]     results: table rows and JSON lines on stdout
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,7 @@ start() { # start COST
 [server]
 listen = "127.0.0.1:$port"
 max_clients = 20000
+max_clients_per_ip = 20000
 help_file = "$PWD/config/help.txt"
 [storage]
 path = "$work/data/chatd.sqlite3"
@@ -41,6 +43,9 @@ sendq_bytes = 16777216
 ping_interval_secs = 3600
 ping_timeout_secs = 3600
 login_timeout_secs = 3600
+sessions_per_account = 20000
+login_failures = 1000000
+account_login_failures = 1000000
 TOML
     RUST_LOG=warn target/release/chatd --config "$work/bench.toml" 2>"$work/chatd.log" &
     pid=$!

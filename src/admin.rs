@@ -4,7 +4,6 @@
 //! the same queries. A running server learns of a new account at its first LOGIN.
 
 use crate::config::Config;
-use crate::jobs::CreateError;
 use crate::proto::{NAME_RULE, password_problem, valid_name};
 use crate::store::{lobby, queries, schema};
 use std::io::{BufRead, IsTerminal, Write};
@@ -30,9 +29,9 @@ pub fn add_user(config: &Config, name: &str, password: &str) -> Result<String, S
         .any(|a| a.eq_ignore_ascii_case(name));
     let now = crate::time::Now::read(std::time::Instant::now()).wall_ms;
     let rec = match queries::create_account(&db, name, &hash, admin, now) {
-        Ok(rec) => rec,
-        Err(CreateError::NameTaken) => return Err(format!("the name {name} is taken")),
-        Err(CreateError::Storage) => return Err("the database refused the account".into()),
+        Ok(Ok(rec)) => rec,
+        Ok(Err(_)) => return Err(format!("the name {name} is taken")),
+        Err(e) => return Err(format!("the database refused the account: {e}")),
     };
     join_default_channels(config, &db, rec.id, now)?;
     Ok(rec.name)
@@ -93,8 +92,9 @@ fn prompt(text: &str) -> Result<String, String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-/// Writes a consistent copy of the database to `dest` with SQLite's online backup, which
-/// works while the server writes. `dest` must not exist.
+/// Writes a consistent copy of the database to `dest` with `VACUUM INTO`: one pass under one
+/// read transaction, so it finishes however busy the server is (the online backup API restarts
+/// whenever the server commits). `dest` must not exist.
 pub fn backup(config: &Config, dest: &std::path::Path) -> Result<(), String> {
     if dest.exists() {
         return Err(format!("{}: already exists", dest.display()));
@@ -106,11 +106,10 @@ pub fn backup(config: &Config, dest: &std::path::Path) -> Result<(), String> {
     .map_err(|e| format!("{}: cannot open: {e}", config.storage.path.display()))?;
     src.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(|e| e.to_string())?;
-    let mut out = rusqlite::Connection::open(dest)
-        .map_err(|e| format!("{}: cannot create: {e}", dest.display()))?;
-    let backup =
-        rusqlite::backup::Backup::new(&src, &mut out).map_err(|e| format!("backup: {e}"))?;
-    backup
-        .run_to_completion(256, std::time::Duration::from_millis(5), None)
-        .map_err(|e| format!("backup: {e}"))
+    let dest_text = dest
+        .to_str()
+        .ok_or_else(|| format!("{}: not a UTF-8 path", dest.display()))?;
+    src.execute("VACUUM INTO ?1", [dest_text])
+        .map(|_| ())
+        .map_err(|e| format!("backup to {}: {e}", dest.display()))
 }

@@ -24,6 +24,8 @@ pub struct Config {
 pub struct ServerConfig {
     pub listen: String,
     pub max_clients: usize,
+    pub max_clients_per_ip: usize,
+    pub admin_slots: usize,
     pub name: String,
     pub motd: String,
     /// The manual HELP shows; empty: the one built into the binary.
@@ -31,6 +33,8 @@ pub struct ServerConfig {
     /// Channels every new account joins (REGISTER, `chatd user add`); the server creates the
     /// missing ones at start, with no owner. Empty: none.
     pub default_channels: Vec<String>,
+    /// Addresses and CIDRs not counted by the per-address quotas (the operator's own tools).
+    pub exempt_addresses: Vec<String>,
 }
 
 /// `[storage]`: the SQLite database.
@@ -40,6 +44,10 @@ pub struct StorageConfig {
     pub path: PathBuf,
     /// `normal` (survives a process crash) or `full` (also survives power loss, slower).
     pub synchronous: String,
+    /// How long a stop keeps retrying writes that fail before it gives up (and exits non-zero).
+    pub stop_timeout_secs: u64,
+    /// Acknowledged messages the writer may trail by before the loop stops reading from clients.
+    pub max_lag_messages: u64,
 }
 
 /// `[auth]`: passwords and admins.
@@ -70,6 +78,13 @@ pub struct Limits {
     pub login_failure_window_secs: u64,
     pub login_cooldown_secs: u64,
     pub away_after_secs: u64,
+    pub channels_per_user: usize,
+    pub registrations_per_ip_per_hour: usize,
+    pub sessions_per_account: usize,
+    pub idle_timeout_secs: u64,
+    pub account_login_failures: usize,
+    pub account_login_window_secs: u64,
+    pub account_login_cooldown_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -77,10 +92,13 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: "127.0.0.1:6667".into(),
             max_clients: 10,
+            max_clients_per_ip: 3,
+            admin_slots: 1,
             name: "chatd".into(),
             motd: "Welcome to chatd. People: type /help to start. Programs: HELP.".into(),
             help_file: PathBuf::new(),
             default_channels: Vec::new(),
+            exempt_addresses: vec!["127.0.0.0/8".into(), "::1".into()],
         }
     }
 }
@@ -90,6 +108,8 @@ impl Default for StorageConfig {
         StorageConfig {
             path: "data/chatd.sqlite3".into(),
             synchronous: "normal".into(),
+            stop_timeout_secs: 30,
+            max_lag_messages: 10_000,
         }
     }
 }
@@ -117,11 +137,18 @@ impl Default for Limits {
             sendq_bytes: 262_144,
             ping_interval_secs: 60,
             ping_timeout_secs: 120,
-            login_timeout_secs: 120,
+            login_timeout_secs: 30,
             login_failures: 5,
             login_failure_window_secs: 60,
             login_cooldown_secs: 60,
             away_after_secs: 60,
+            channels_per_user: 20,
+            registrations_per_ip_per_hour: 5,
+            sessions_per_account: 3,
+            idle_timeout_secs: 3600,
+            account_login_failures: 10,
+            account_login_window_secs: 600,
+            account_login_cooldown_secs: 600,
         }
     }
 }
@@ -161,7 +188,7 @@ impl Config {
     /// The first value out of range: its key and why.
     fn first_problem(&self) -> Option<(&'static str, &'static str)> {
         let (s, a, l) = (&self.server, &self.auth, &self.limits);
-        let rules: [(bool, &str, &str); 19] = [
+        let rules: &[(bool, &str, &str)] = &[
             (
                 self.listen_addr().is_ok(),
                 "server.listen",
@@ -171,6 +198,26 @@ impl Config {
                 s.max_clients >= 1,
                 "server.max_clients",
                 "must be at least 1",
+            ),
+            (
+                s.max_clients_per_ip >= 1,
+                "server.max_clients_per_ip",
+                "must be at least 1",
+            ),
+            (
+                l.sessions_per_account >= 1,
+                "limits.sessions_per_account",
+                "must be at least 1",
+            ),
+            (
+                l.idle_timeout_secs >= 1,
+                "limits.idle_timeout_secs",
+                "must be at least 1",
+            ),
+            (
+                l.account_login_failures >= 1 && l.account_login_window_secs >= 1,
+                "limits.account_login_failures",
+                "it and the window must be at least 1",
             ),
             (
                 (4..=31).contains(&a.bcrypt_cost),
@@ -253,6 +300,28 @@ impl Config {
                     .all(|c| crate::proto::valid_channel(c)),
                 "server.default_channels",
                 "each must be # then 1 to 49 of A-Z a-z 0-9 _ -",
+            ),
+            (
+                s.exempt_addresses
+                    .iter()
+                    .all(|a| crate::core::addr::Net::parse(a).is_some()),
+                "server.exempt_addresses",
+                "each must be an address or a CIDR like 10.0.0.0/8",
+            ),
+            (
+                l.channels_per_user >= 1,
+                "limits.channels_per_user",
+                "must be at least 1",
+            ),
+            (
+                l.registrations_per_ip_per_hour >= 1,
+                "limits.registrations_per_ip_per_hour",
+                "must be at least 1",
+            ),
+            (
+                self.storage.max_lag_messages >= 1,
+                "storage.max_lag_messages",
+                "must be at least 1",
             ),
             (
                 matches!(self.storage.synchronous.as_str(), "normal" | "full"),

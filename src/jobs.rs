@@ -161,6 +161,10 @@ pub enum StoreJob {
     RemoveBan {
         id: i64,
     },
+    /// The channel with its members, operators, requests and history.
+    DropChannel {
+        id: i64,
+    },
     SetPrivate {
         channel: i64,
         private: bool,
@@ -242,6 +246,9 @@ pub enum Completion {
         conn: ConnId,
         result: Result<(), CreateError>,
     },
+    /// The writer's health changed: `Some(why)` when commits start failing, `None` when one
+    /// succeeds again.
+    Storage { failing: Option<String> },
 }
 
 /// Why an account could not be created.

@@ -22,7 +22,7 @@ use std::thread::JoinHandle;
 pub struct ServerHandle {
     addr: SocketAddr,
     control: Control,
-    thread: Option<JoinHandle<std::io::Result<()>>>,
+    thread: Option<JoinHandle<Result<(), String>>>,
 }
 
 /// Tells a running server to stop or reload, from any thread.
@@ -85,8 +85,10 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
             let _ = waker.wake();
         })
     };
-    let writer = store.spawn(notify.clone());
-    let hasher = Hasher::spawn(config.auth.hash_threads, notify);
+    let stop_timeout = std::time::Duration::from_secs(config.storage.stop_timeout_secs);
+    let writer = store.spawn(notify.clone(), stop_timeout);
+    let max_lag = config.storage.max_lag_messages;
+    let hasher = Hasher::spawn(config.auth.hash_threads, config.auth.bcrypt_cost, notify);
     let l = &config.limits;
     let limits = NetLimits {
         max_line: l.max_line_bytes,
@@ -99,6 +101,7 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
             let core = Core::new(settings, snapshot);
             let notifier = Notifier::from_env();
             let parts = Parts {
+                max_lag,
                 notifier,
                 poll,
                 listener,
@@ -140,7 +143,7 @@ impl ServerHandle {
     pub fn join(&mut self) -> Result<(), String> {
         match self.thread.take().map(JoinHandle::join) {
             Some(Ok(Ok(()))) | None => Ok(()),
-            Some(Ok(Err(e))) => Err(format!("event loop failed: {e}")),
+            Some(Ok(Err(e))) => Err(e),
             Some(Err(_)) => Err("event loop panicked".into()),
         }
     }

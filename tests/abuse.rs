@@ -67,3 +67,135 @@ fn an_address_ban_spares_other_addresses() {
     );
     assert!(s.connect_from("127.0.0.3").hello.starts_with("HELLO "));
 }
+
+#[test]
+fn every_kind_of_line_counts_against_the_flood_limit() {
+    let s = TestServer::with(|c| c.limits.flood_per_second = 1);
+    let mut calm = s.user("calm");
+    let long = format!("{}\n", "x".repeat(600));
+    let floods: [(&str, Vec<u8>); 5] = [
+        ("PONG", b"PONG token\n".repeat(4000)),
+        ("blank lines", b"  \n".repeat(8000)),
+        ("bad UTF-8", b"\xff\xfe\n".repeat(8000)),
+        ("too long", long.repeat(200).into_bytes()),
+        ("unknown verb", b"FROB x\n".repeat(4000)),
+    ];
+    for (kind, flood) in floods {
+        let mut flooder = s.connect();
+        flooder.send_raw(&flood);
+        calm.ok("PING still-here", "OK PING still-here");
+        let lines = flooder.read_to_close();
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("BYE :flooding"),
+            "{kind}: held back, then closed"
+        );
+        assert!(
+            lines.len() < 100,
+            "{kind}: {} lines were handled",
+            lines.len()
+        );
+    }
+}
+
+#[test]
+fn registrations_per_address_per_hour_are_limited_but_not_for_exempt_addresses() {
+    let s = TestServer::with(|c| {
+        c.limits.registrations_per_ip_per_hour = 2;
+        c.server.exempt_addresses = vec!["127.0.0.9".into()];
+    });
+    let mut a = s.connect_from("127.0.0.2");
+    a.ok("REGISTER ann password1 password1", "OK REGISTER ann");
+    let mut b = s.connect_from("127.0.0.2");
+    b.fails("REGISTER ann password1 password1", "NAME_TAKEN"); // takes no place
+    b.ok("REGISTER ben password1 password1", "OK REGISTER ben");
+    let mut c = s.connect_from("127.0.0.2");
+    c.fails("REGISTER cat password1 password1", "RATE_LIMITED");
+    let mut elsewhere = s.connect_from("127.0.0.3");
+    elsewhere.ok("REGISTER cat password1 password1", "OK REGISTER cat");
+    for name in ["dan", "eve", "fay"] {
+        let mut tool = s.connect_from("127.0.0.9");
+        tool.ok(
+            &format!("REGISTER {name} password1 password1"),
+            &format!("OK REGISTER {name}"),
+        );
+    }
+}
+
+#[test]
+fn an_account_creates_a_limited_number_of_channels() {
+    let s = TestServer::with(|c| c.limits.channels_per_user = 2);
+    let mut amy = s.user("amy");
+    let mut bob = s.user("bob");
+    amy.expect("ONLINE bob");
+    amy.ok("JOIN #a", "OK JOIN #a");
+    amy.ok("JOIN #b", "OK JOIN #b");
+    let refused = amy.fails("JOIN #c", "TOO_MANY_CHANNELS");
+    assert!(
+        refused.starts_with("FAIL JOIN TOO_MANY_CHANNELS #c :"),
+        "{refused}"
+    );
+    bob.ok("JOIN #c", "OK JOIN #c");
+    amy.ok("JOIN #c", "OK JOIN #c"); // joining is not creating
+    let mut root = s.admin();
+    for ch in ["#r1", "#r2", "#r3"] {
+        root.ok(&format!("JOIN {ch}"), &format!("OK JOIN {ch}"));
+    }
+}
+
+#[test]
+fn parallel_guesses_get_no_more_checks_than_the_limit() {
+    let s = TestServer::start();
+    let limit = s.config.limits.login_failures;
+    assert_eq!(limit, 5);
+    s.user("amy").ok("QUIT", "BYE :quit");
+    let mut guessers: Vec<TestClient> = (0..10).map(|_| s.connect()).collect();
+    for (i, g) in guessers.iter_mut().enumerate() {
+        g.send(&format!("LOGIN amy guess-{i}"));
+    }
+    let answers: Vec<String> = guessers
+        .iter_mut()
+        .map(|g| g.until_final("LOGIN").pop().unwrap())
+        .collect();
+    let checked = answers
+        .iter()
+        .filter(|a| a.starts_with("FAIL LOGIN BAD_CREDENTIALS"))
+        .count();
+    let limited = answers
+        .iter()
+        .filter(|a| a.starts_with("FAIL LOGIN RATE_LIMITED"))
+        .count();
+    assert_eq!((checked, limited), (limit, 10 - limit), "{answers:?}");
+}
+
+#[test]
+fn a_right_password_takes_its_count_back() {
+    let s = TestServer::with(|c| c.limits.login_failures = 3);
+    s.user("amy").ok("QUIT", "BYE :quit");
+    let mut c = s.connect();
+    c.fails("LOGIN amy wrong-password", "BAD_CREDENTIALS");
+    c.fails("LOGIN amy wrong-password", "BAD_CREDENTIALS");
+    for _ in 0..5 {
+        c.ok("LOGIN amy password-amy", "OK LOGIN amy");
+        c.ok("LOGOUT", "OK LOGOUT");
+    }
+    c.fails("LOGIN amy wrong-password", "BAD_CREDENTIALS");
+    c.fails("LOGIN amy password-amy", "RATE_LIMITED");
+}
+
+#[test]
+fn one_account_guessed_from_many_addresses_cools_down_but_not_for_its_own_address() {
+    let s = TestServer::with(|c| c.limits.account_login_failures = 3);
+    s.user("amy").ok("QUIT", "BYE :quit");
+    s.user("ben").ok("QUIT", "BYE :quit");
+    for i in 2..5 {
+        let mut g = s.connect_from(&format!("127.0.0.{i}"));
+        g.fails("LOGIN amy wrong-password", "BAD_CREDENTIALS");
+    }
+    let mut g = s.connect_from("127.0.0.5");
+    let fail = g.fails("LOGIN amy password-amy", "RATE_LIMITED");
+    assert!(fail.contains("account"), "{fail}");
+    g.fails("LOGIN AMY wrong-password", "RATE_LIMITED");
+    g.ok("LOGIN ben password-ben", "OK LOGIN ben");
+    s.connect().ok("LOGIN amy password-amy", "OK LOGIN amy");
+}

@@ -107,7 +107,7 @@ fn online_and_offline_go_to_logged_in_users_once_per_account() {
     b2.ok("QUIT :gone", "BYE :gone");
     a.expect_quiet();
     b1.ok("QUIT :for lunch", "BYE :for lunch");
-    assert_eq!(a.recv(), "OFFLINE ben :for lunch");
+    assert_eq!(a.recv(), "OFFLINE ben :Quit: for lunch");
     let mut anon = s.connect();
     anon.expect_quiet();
 }

@@ -42,7 +42,7 @@ fn field(out: &str, key: &str) -> f64 {
 #[test]
 fn every_scenario_runs_at_a_tiny_size() {
     let dir = TempDir::new();
-    let limits = "[limits]\nflood_burst = 1000000\nflood_per_second = 1000000\nrecvq_bytes = 1048576\nsendq_bytes = 16777216";
+    let limits = "[limits]\nflood_burst = 1000000\nflood_per_second = 1000000\nrecvq_bytes = 1048576\nsendq_bytes = 16777216\nsessions_per_account = 1000\nlogin_failures = 1000\naccount_login_failures = 1000";
     let path = dir.0.join("chatd.toml");
     std::fs::write(&path, base_config(&dir.0, "max_clients = 200", limits)).unwrap();
     let d = Daemon::start(&path, None);

@@ -237,6 +237,17 @@ fn every_reply_and_event_reads_as_a_sentence() {
         ],
     );
     root.says(
+        "/channel #dev drop",
+        &["* #dev is dropped, with its history"],
+    );
+    root.says(
+        "/audit 1",
+        &[
+            "  [<when>] root dropped #dev and its history",
+            "* 1 audit record",
+        ],
+    );
+    root.says(
         "/kick bobby bye now",
         &["* bobby was thrown off the server"],
     );

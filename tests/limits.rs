@@ -1,24 +1,25 @@
-//! The client cap and the timers: SERVER_FULL, login timeout, PING and ping timeout.
+//! The client cap and the timers: SERVER_FULL, login timeout, PING and ping timeout (the slot
+//! rules in detail: tests/slots.rs).
 
 mod common;
 use common::*;
 
 #[test]
-fn the_eleventh_connection_is_refused_and_a_slot_frees_when_one_leaves() {
+fn with_ten_logged_in_the_twelfth_connection_is_refused_and_a_slot_frees_when_one_leaves() {
     let s = TestServer::start();
-    let mut clients: Vec<TestClient> = (0..10).map(|_| s.connect()).collect();
-    assert!(clients.iter().all(|c| c.hello.starts_with("HELLO ")));
+    let mut users: Vec<TestClient> = (0..10).map(|i| s.user(&format!("user{i}"))).collect();
+    let _admin_slot = s.connect();
     let mut extra = s.connect();
     assert_eq!(
         extra.hello,
         "FAIL CONNECT SERVER_FULL :the server is full (10 clients); try again later"
     );
     assert_eq!(extra.read_to_close(), Vec::<String>::new());
-    clients[3].ok("QUIT", "BYE :quit");
+    assert_eq!(users[3].cmd("QUIT").last().unwrap(), "BYE :quit");
     let mut next = s.connect();
     assert!(next.hello.starts_with("HELLO "), "{}", next.hello);
     next.ok("PING", "OK PING");
-    clients[0].ok("PING", "OK PING");
+    assert_eq!(users[0].cmd("PING").last().unwrap(), "OK PING");
 }
 
 #[test]

@@ -104,3 +104,51 @@ fn a_timed_ban_expires() {
     }
     assert_eq!(root.cmd("BANS"), vec!["ONLINE tim", "OK BANS 0"]);
 }
+
+#[test]
+fn an_admin_drops_a_channel_with_its_history() {
+    let s = TestServer::start();
+    let mut root = s.admin();
+    let mut amy = s.user("amy");
+    let mut bob = s.user("bob");
+    amy.expect("ONLINE bob");
+    root.expect("ONLINE amy");
+    root.expect("ONLINE bob");
+    amy.ok("JOIN #gone", "OK JOIN #gone");
+    bob.ok("JOIN #gone", "OK JOIN #gone");
+    amy.expect("JOIN #gone bob");
+    amy.cmd("MSG #gone first");
+    bob.expect("MSG #gone amy ");
+    amy.ok("JOIN #stays", "OK JOIN #stays");
+    amy.fails("CHANNEL #gone DROP", "NOT_ALLOWED");
+    root.fails("CHANNEL #nowhere DROP", "NO_SUCH_CHANNEL");
+    root.ok("CHANNEL #gone DROP", "OK CHANNEL #gone DROP");
+    assert_eq!(amy.recv(), "PART #gone amy :channel dropped");
+    assert_eq!(bob.recv(), "PART #gone bob :channel dropped");
+    let list = amy.cmd("LIST");
+    assert_eq!(list, vec!["CHANNEL #stays 1", "OK LIST 1"]);
+    amy.fails("MSG #gone still here?", "NO_SUCH_CHANNEL");
+    let audit = root.cmd("AUDIT 1");
+    let words: Vec<&str> = audit[0].split(' ').collect();
+    assert_eq!(
+        &words[2..],
+        ["root", "CHANNEL", "#gone", ":DROP"],
+        "{audit:?}"
+    );
+    let s = s.restart();
+    let db = s.db();
+    let left: i64 = db
+        .query_row(
+            "SELECT (SELECT count(*) FROM channels WHERE name = '#gone') + (SELECT count(*) FROM messages WHERE text = 'first')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        left, 0,
+        "the channel and its history are gone from the database"
+    );
+    let mut bob = s.login("bob");
+    bob.ok("JOIN #gone", "OK JOIN #gone");
+    assert_eq!(bob.cmd("HISTORY #gone"), vec!["OK HISTORY #gone 0"]);
+}

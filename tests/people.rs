@@ -82,7 +82,7 @@ fn chat_mode_reads_like_a_chat() {
     while !amy.recv().starts_with("  /help") {}
     amy.send("/quit see you");
     assert_eq!(amy.read_to_close(), vec!["* bye (see you)"]);
-    assert_eq!(bob.recv(), "OFFLINE amy :see you");
+    assert_eq!(bob.recv(), "OFFLINE amy :Quit: see you");
 }
 
 #[test]

@@ -106,19 +106,18 @@ fn connection_storms_leave_no_descriptors_behind_and_chat_goes_on() {
         s.read_exact(&mut hello).unwrap();
         assert_eq!(&hello, b"HELLO");
     }
+    // Since issue 11 a newcomer to a full server takes the slot of the oldest connection that
+    // is not logged in, so every one of the crowd is admitted and all but the newest 8 (10
+    // slots, amy and ben logged in) are then evicted; amy and ben never are. (All come from
+    // 127.0.0.1, which server.exempt_addresses spares the per-address limit by default.)
     let mut crowd: Vec<TestClient> = (0..500).map(|_| TestClient::connect(d.addr)).collect();
-    let admitted = crowd
-        .iter()
-        .filter(|c| c.hello.starts_with("HELLO "))
-        .count();
-    assert_eq!(admitted, 8, "10 clients at most, 2 were already in");
-    for c in crowd.iter_mut().filter(|c| !c.hello.starts_with("HELLO ")) {
-        assert!(
-            c.hello.starts_with("FAIL CONNECT SERVER_FULL "),
-            "{}",
-            c.hello
-        );
-        assert_eq!(c.read_to_close(), Vec::<String>::new());
+    assert!(crowd.iter().all(|c| c.hello.starts_with("HELLO ")));
+    let (evicted, stayed) = crowd.split_at_mut(492);
+    for c in evicted {
+        assert_eq!(c.read_to_close(), vec!["BYE :server full"]);
+    }
+    for c in stayed {
+        c.ok("PING", "OK PING");
     }
     amy.send("MSG #storm still here");
     amy.expect("OK MSG #storm ");

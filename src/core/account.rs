@@ -1,12 +1,9 @@
-//! Accounts and sessions: REGISTER, LOGIN, LOGOUT, QUIT, and going online and offline.
+//! Accounts and sessions: REGISTER, LOGOUT, QUIT, and going online and offline (LOGIN is in
+//! `login`).
 //!
 //! REGISTER: checks here, then a bcrypt hash (`AuthJob::Hash`), then the insert
 //! (`StoreJob::CreateAccount`, the database decides if the name is free), then the login.
-//! LOGIN: the account is looked up in the database (`StoreJob::FindAccount`, which also finds
-//! accounts made by `chatd user add` while the server runs), then the password is verified
-//! (`AuthJob::Verify`, against a dummy hash for an unknown name). The session waits meanwhile.
 
-use super::guard::GuardLimits;
 use super::state::Pending;
 use super::{Core, render};
 use crate::jobs::{AccountRecord, AuthJob, ConnId, CreateError, StoreJob};
@@ -16,8 +13,14 @@ impl Core {
     /// # Format
     /// `REGISTER <name> <password> <confirm>` → `OK REGISTER <name>`, logged in.
     pub(super) fn register(&mut self, conn: ConnId, name: &str, password: String, confirm: &str) {
-        if let Err((code, text)) = self.check_registration(conn, name, &password, confirm) {
+        if let Err((code, text)) = self
+            .check_registration(conn, name, &password, confirm)
+            .and_then(|()| self.take_registration(self.sessions[&conn].ip))
+        {
             return self.fail(conn, "REGISTER", code, text);
+        }
+        if self.sessions.get(&conn).is_some_and(|s| s.admin_slot) {
+            return self.close(conn, "server full", false); // admin slots are for admins
         }
         self.start_pending(conn, Pending::Register);
         let cost = self.settings.bcrypt_cost;
@@ -64,6 +67,7 @@ impl Core {
         }
         let Some(hash) = hash else {
             self.finish_pending(conn);
+            self.refund_registration(self.sessions[&conn].ip);
             return self.fail(
                 conn,
                 "REGISTER",
@@ -90,13 +94,21 @@ impl Core {
         if self.finish_pending(conn).is_none() {
             return;
         }
+        if result.is_err()
+            && let Some(s) = self.sessions.get(&conn)
+        {
+            self.refund_registration(s.ip);
+        }
         match result {
-            Ok(rec) => {
-                self.attach(conn, rec.id, &rec.name);
-                self.land(conn, rec.id, true);
-                self.ok(conn, "REGISTER", &[&rec.name]);
-                self.greet(conn);
-            }
+            Ok(rec) => match self.may_log_in(conn, rec.id, &rec.name) {
+                Ok(()) => {
+                    self.attach(conn, rec.id, &rec.name);
+                    self.land(conn, rec.id, true);
+                    self.ok(conn, "REGISTER", &[&rec.name]);
+                    self.greet(conn);
+                }
+                Err((code, text)) => self.fail(conn, "REGISTER", code, &text),
+            },
             Err(CreateError::NameTaken) => {
                 self.fail(conn, "REGISTER", Code::NameTaken, "that name is taken")
             }
@@ -107,92 +119,6 @@ impl Core {
                 "storage failed; try again",
             ),
         }
-    }
-
-    /// # Format
-    /// `LOGIN <name> <password>` → `OK LOGIN <name>` (the name as registered).
-    pub(super) fn login(&mut self, conn: ConnId, name: &str, password: String) {
-        if self.account_of(conn).is_some() {
-            return self.fail(conn, "LOGIN", Code::AlreadyLoggedIn, "log out first");
-        }
-        let ip = self.sessions[&conn].ip;
-        if self.guard.blocked(ip, self.now.mono_ms) {
-            let text = "too many failed logins from your address; try again later";
-            return self.fail(conn, "LOGIN", Code::RateLimited, text);
-        }
-        if !valid_name(name) {
-            return self.login_failed(conn, name);
-        }
-        self.start_pending(
-            conn,
-            Pending::Login {
-                name: name.to_owned(),
-                password,
-            },
-        );
-        self.store(StoreJob::FindAccount {
-            conn,
-            name: name.to_owned(),
-        });
-    }
-
-    pub(super) fn account_found(&mut self, conn: ConnId, account: Option<AccountRecord>) {
-        let password = match self
-            .sessions
-            .get_mut(&conn)
-            .and_then(|s| s.pending.as_mut())
-        {
-            Some(Pending::Login { password, .. }) => std::mem::take(password),
-            _ => return,
-        };
-        let cost = self.settings.bcrypt_cost;
-        self.out.push_back(super::Output::Auth(AuthJob::Verify {
-            conn,
-            account,
-            password,
-            cost,
-        }));
-    }
-
-    pub(super) fn verified(&mut self, conn: ConnId, account: Option<AccountRecord>) {
-        let Some(Pending::Login { name, .. }) = self.finish_pending(conn) else {
-            return;
-        };
-        let Some(rec) = account else {
-            return self.login_failed(conn, &name);
-        };
-        if let Some(reason) = self.bans.account_ban(rec.id, self.now.wall_ms) {
-            let text = format!("this account is banned: {reason}");
-            return self.fail(conn, "LOGIN", Code::Banned, &text);
-        }
-        let fresh = !self.world.accounts.contains_key(&rec.id); // made by `chatd user add`
-        self.attach(conn, rec.id, &rec.name);
-        self.land(conn, rec.id, fresh);
-        self.ok(conn, "LOGIN", &[&rec.name]);
-        self.greet(conn);
-    }
-
-    /// A wrong name or password: counted against the address, logged, BAD_CREDENTIALS.
-    fn login_failed(&mut self, conn: ConnId, name: &str) {
-        let ip = self.sessions[&conn].ip;
-        let l = &self.settings.limits;
-        let limits = GuardLimits {
-            failures: l.login_failures,
-            window_ms: l.login_failure_window_secs * 1000,
-            cooldown_ms: l.login_cooldown_secs * 1000,
-        };
-        let cooldown = l.login_cooldown_secs;
-        log::info!("failed login for {name} from {ip}");
-        if self.guard.failed(ip, self.now.mono_ms, limits) {
-            log::warn!("{ip}: too many failed logins, refusing LOGIN for {cooldown} s");
-        }
-        self.audit(None, "LOGIN_FAILED", name, &ip.to_string());
-        self.fail(
-            conn,
-            "LOGIN",
-            Code::BadCredentials,
-            "wrong name or password",
-        );
     }
 
     /// # Format
@@ -207,18 +133,23 @@ impl Core {
     }
 
     /// # Format
-    /// `QUIT [:reason]` → `BYE :<reason>`, then the server closes.
+    /// `QUIT [:reason]` → `BYE :<reason>`, then the server closes. Others get
+    /// `OFFLINE <name> :Quit: <reason>` (`:quit` without a reason).
     pub(super) fn quit(&mut self, conn: ConnId, reason: Option<String>) {
-        self.close(conn, reason.as_deref().unwrap_or("quit"), true);
+        match reason {
+            Some(r) => self.close_saying(conn, &r, &format!("Quit: {r}"), true),
+            None => self.close(conn, "quit", true),
+        }
     }
 
     /// Logs the session in to `account`; ONLINE goes out if it is the account's first session.
-    fn attach(&mut self, conn: ConnId, account: i64, name: &str) {
+    pub(super) fn attach(&mut self, conn: ConnId, account: i64, name: &str) {
         let Some(s) = self.sessions.get_mut(&conn) else {
             return;
         };
         s.account = Some(account);
         s.login_deadline_ms = None;
+        self.slots.logged_in(conn, s.seq);
         let ip = s.ip.to_string();
         log::info!("login {name} from {ip}");
         self.world.add_account(account, name);
@@ -243,9 +174,13 @@ impl Core {
 
     /// Logs the session out; OFFLINE goes out (if `notify`) when it was the account's last one.
     pub(super) fn detach(&mut self, conn: ConnId, reason: Option<&str>, notify: bool) {
-        let Some(account) = self.sessions.get_mut(&conn).and_then(|s| s.account.take()) else {
+        let Some(s) = self.sessions.get_mut(&conn) else {
             return;
         };
+        let Some(account) = s.account.take() else {
+            return;
+        };
+        self.slots.logged_out(conn, s.seq, s.admin_slot);
         let ip = self.sessions[&conn].ip.to_string();
         let Some(a) = self.world.accounts.get_mut(&account) else {
             return;

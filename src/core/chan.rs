@@ -54,7 +54,10 @@ impl Core {
     pub(super) fn join(&mut self, conn: ConnId, me: i64, channel: &str) {
         let id = match self.world.channel_by_name(channel) {
             Some(c) => c.id,
-            None => self.create_channel(me, channel),
+            None => match self.may_create_channel(me) {
+                Ok(()) => self.create_channel(me, channel),
+                Err((code, text)) => return self.fail_on(conn, "JOIN", code, channel, &text),
+            },
         };
         let c = &self.world.channels[&id];
         if c.private && !c.members.contains(&me) && !self.can_moderate(me, id) {
@@ -123,6 +126,7 @@ impl Core {
             account: me,
             channel: id,
         });
+        self.end_op(me, id);
         if let Some(s) = self
             .sessions
             .get_mut(&conn)
@@ -131,6 +135,19 @@ impl Core {
             s.current = None;
         }
         self.ok(conn, "PART", &[&name]);
+    }
+
+    /// A member who leaves (PART) or is kicked stops being an operator of the channel: a
+    /// kicked operator cannot kick back or walk into a private channel again.
+    pub(super) fn end_op(&mut self, account: i64, channel: i64) {
+        let was_op = self
+            .world
+            .channels
+            .get_mut(&channel)
+            .is_some_and(|c| c.ops.remove(&account));
+        if was_op {
+            self.store(StoreJob::RemoveOp { channel, account });
+        }
     }
 
     /// # Format

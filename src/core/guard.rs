@@ -1,13 +1,23 @@
-//! Abuse guards: the per-connection command rate (a token bucket) and the per-address limit on
-//! failed logins.
+//! Abuse guards: the per-connection command rate (a token bucket) and the limits on failed
+//! logins, per address and per account.
 //!
 //! `Bucket::take` is called for each command; when the bucket runs dry it says how long until
 //! the next token, and the core holds the connection's input back until then (nothing is
-//! dropped). `LoginGuard` counts failed LOGINs per IP in a sliding window; past the limit the
-//! address is refused LOGIN for a cool-down, even with the right password.
+//! dropped).
+//!
+//! `LoginGuard` is asked in this order for each LOGIN: `refusal` (is the address or the account
+//! cooling down, or are as many checks in flight as the limit allows?), `started` (the attempt
+//! counts as a failure from now: ten parallel guesses with a limit of five get five checks),
+//! then `succeeded` (the count is taken back) or `failed` (past the limit the address or
+//! account cools down). Addresses are counted per IPv4 address or IPv6 /64 (`addr_group`).
+//!
+//! Each `Limiter` keeps its keys in a map and their expiry times in an ordered set, so a LOGIN
+//! costs O(log n) however many addresses are counted, and keys are forgotten in expiry order
+//! (each once), never by scanning them all.
 
-use std::collections::{HashMap, VecDeque};
-use std::net::IpAddr;
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::hash::Hash;
+use std::net::{IpAddr, Ipv6Addr};
 
 /// A token bucket: `burst` commands at once, `per_second` sustained.
 #[derive(Debug, Clone)]
@@ -35,19 +45,19 @@ impl Bucket {
     }
 }
 
-/// Failed LOGINs by address.
-#[derive(Debug, Default)]
-pub struct LoginGuard {
-    by_ip: HashMap<IpAddr, Failures>,
+/// The group an address is counted in: an IPv4 address (IPv4-mapped IPv6 too), or the /64 of
+/// an IPv6 address (one subscriber usually holds a whole /64).
+pub fn addr_group(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+        v4 => v4,
+    }
 }
 
-#[derive(Debug, Default)]
-struct Failures {
-    times: VecDeque<u64>,
-    blocked_until: u64,
-}
-
-/// The guard's limits, in the units it counts in.
+/// One limit, in the units the guard counts in.
 #[derive(Debug, Clone, Copy)]
 pub struct GuardLimits {
     pub failures: usize,
@@ -55,71 +65,188 @@ pub struct GuardLimits {
     pub cooldown_ms: u64,
 }
 
-impl LoginGuard {
-    /// True while `ip` is cooling down.
-    pub fn blocked(&self, ip: IpAddr, now_ms: u64) -> bool {
-        self.by_ip
-            .get(&ip)
-            .is_some_and(|f| f.blocked_until > now_ms)
+/// Failures (and checks in flight) by key within a sliding window, and cool-downs.
+#[derive(Debug)]
+pub struct Limiter<K> {
+    by_key: HashMap<K, Failures>,
+    /// (when the key can be forgotten, key): exactly one per key in `by_key`.
+    expiry: BTreeSet<(u64, K)>,
+    /// Expiry entries looked at so far (for tests: the work done to forget keys).
+    pub examined: u64,
+}
+
+#[derive(Debug, Default)]
+struct Failures {
+    /// Start times of failed or unfinished attempts, oldest first, at most the limit.
+    times: VecDeque<u64>,
+    blocked_until: u64,
+    expires: u64,
+}
+
+impl<K> Default for Limiter<K> {
+    fn default() -> Self {
+        Limiter {
+            by_key: HashMap::new(),
+            expiry: BTreeSet::new(),
+            examined: 0,
+        }
+    }
+}
+
+impl<K: Hash + Ord + Clone> Limiter<K> {
+    /// How many keys are counted now.
+    #[cfg(test)]
+    pub fn keys(&self) -> usize {
+        self.by_key.len()
     }
 
-    /// Counts a failed LOGIN; true if the address now cools down.
-    pub fn failed(&mut self, ip: IpAddr, now_ms: u64, l: GuardLimits) -> bool {
-        if self.by_ip.len() > 10_000 {
-            self.by_ip.retain(|_, f| {
-                f.blocked_until > now_ms || f.times.back().is_some_and(|t| t + l.window_ms > now_ms)
+    /// True while `key` cools down, or has as many failures in the window as the limit.
+    pub fn blocked(&self, key: &K, now_ms: u64, l: GuardLimits) -> bool {
+        self.by_key.get(key).is_some_and(|f| {
+            f.blocked_until > now_ms
+                || f.times.iter().filter(|t| *t + l.window_ms > now_ms).count() >= l.failures
+        })
+    }
+
+    /// An attempt starts: it counts as a failure until `succeeded` takes it back.
+    pub fn started(&mut self, key: &K, now_ms: u64, l: GuardLimits) {
+        self.forget_expired(now_ms);
+        self.update(key, l, |f| {
+            f.times.push_back(now_ms);
+            while f.times.len() > l.failures.max(1)
+                || f.times.front().is_some_and(|t| t + l.window_ms <= now_ms)
+            {
+                f.times.pop_front();
+            }
+        });
+    }
+
+    /// The attempt succeeded: its count is taken back.
+    pub fn succeeded(&mut self, key: &K, l: GuardLimits) {
+        if self.by_key.contains_key(key) {
+            self.update(key, l, |f| {
+                f.times.pop_back();
             });
         }
-        let f = self.by_ip.entry(ip).or_default();
-        f.times.push_back(now_ms);
-        while f.times.front().is_some_and(|t| t + l.window_ms <= now_ms)
-            || f.times.len() > l.failures
-        {
-            f.times.pop_front();
+    }
+
+    /// The attempt failed (it was counted when it started); true if `key` now cools down.
+    pub fn failed(&mut self, key: &K, now_ms: u64, l: GuardLimits) -> bool {
+        if !self.by_key.contains_key(key) || !self.blocked(key, now_ms, l) {
+            return false;
         }
-        if f.times.len() >= l.failures {
+        if self.by_key[key].blocked_until > now_ms {
+            return false; // cooling down already: another attempt that was in flight
+        }
+        self.update(key, l, |f| {
             f.blocked_until = now_ms + l.cooldown_ms;
             f.times.clear();
-            return true;
+        });
+        true
+    }
+
+    /// Changes a key's entry and files its new expiry time.
+    fn update(&mut self, key: &K, l: GuardLimits, change: impl FnOnce(&mut Failures)) {
+        let f = self.by_key.entry(key.clone()).or_default();
+        let old = f.expires;
+        change(f);
+        let newest = f.times.back().map_or(0, |t| t + l.window_ms);
+        f.expires = f.blocked_until.max(newest);
+        let new = f.expires;
+        self.expiry.remove(&(old, key.clone()));
+        self.expiry.insert((new, key.clone()));
+    }
+
+    /// Forgets the keys whose failures left the window and whose cool-down is over, oldest
+    /// first: each key is looked at once when it expires, plus one look that stops.
+    fn forget_expired(&mut self, now_ms: u64) {
+        while let Some((at, _)) = self.expiry.first() {
+            self.examined += 1;
+            if *at > now_ms {
+                return;
+            }
+            if let Some((_, key)) = self.expiry.pop_first() {
+                self.by_key.remove(&key);
+            }
         }
-        false
+    }
+}
+
+/// Why a LOGIN is refused before its check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Address,
+    Account,
+}
+
+/// Failed LOGINs by address group and by account name.
+#[derive(Debug, Default)]
+pub struct LoginGuard {
+    pub by_addr: Limiter<IpAddr>,
+    pub by_account: Limiter<String>,
+}
+
+/// The two limits a LOGIN is checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimits {
+    pub addr: GuardLimits,
+    pub account: GuardLimits,
+}
+
+/// A LOGIN attempt: where from, and for which account key (`None` for a name off the rule;
+/// `exempt` when the address is the one the account last logged in from).
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub addr: IpAddr,
+    pub account: Option<String>,
+    pub exempt: bool,
+}
+
+impl LoginGuard {
+    /// Why the attempt may not be checked now, if it may not.
+    pub fn refusal(&self, a: &Attempt, now_ms: u64, l: LoginLimits) -> Option<Refusal> {
+        let group = addr_group(a.addr);
+        if self.by_addr.blocked(&group, now_ms, l.addr) {
+            return Some(Refusal::Address);
+        }
+        let account = a.account.as_ref().filter(|_| !a.exempt)?;
+        self.by_account
+            .blocked(account, now_ms, l.account)
+            .then_some(Refusal::Account)
+    }
+
+    /// The attempt's check starts: counted against the address and the account.
+    pub fn started(&mut self, a: &Attempt, now_ms: u64, l: LoginLimits) {
+        self.by_addr.started(&addr_group(a.addr), now_ms, l.addr);
+        if let Some(account) = a.account.as_ref().filter(|_| !a.exempt) {
+            self.by_account.started(account, now_ms, l.account);
+        }
+    }
+
+    /// The right password: the attempt's counts are taken back.
+    pub fn succeeded(&mut self, a: &Attempt, l: LoginLimits) {
+        self.by_addr.succeeded(&addr_group(a.addr), l.addr);
+        if let Some(account) = a.account.as_ref().filter(|_| !a.exempt) {
+            self.by_account.succeeded(account, l.account);
+        }
+    }
+
+    /// A wrong name or password: which of the two now cools down.
+    pub fn failed(&mut self, a: &Attempt, now_ms: u64, l: LoginLimits) -> Option<Refusal> {
+        let addr = self.by_addr.failed(&addr_group(a.addr), now_ms, l.addr);
+        let account = a
+            .account
+            .as_ref()
+            .filter(|_| !a.exempt)
+            .is_some_and(|k| self.by_account.failed(k, now_ms, l.account));
+        match (addr, account) {
+            (true, _) => Some(Refusal::Address),
+            (false, true) => Some(Refusal::Account),
+            _ => None,
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bucket_allows_a_burst_then_the_rate() {
-        let mut b = Bucket::full(3, 0);
-        assert_eq!(b.take(0, 3, 2), None);
-        assert_eq!(b.take(0, 3, 2), None);
-        assert_eq!(
-            b.take(0, 3, 2),
-            Some(500),
-            "empty: the next token comes in 1/2 s"
-        );
-        assert_eq!(b.take(500, 3, 2), Some(500));
-        assert_eq!(b.take(10_000, 3, 2), None, "refills to the burst, no more");
-        assert_eq!(b.take(10_000, 3, 2), None);
-        assert!(b.take(10_000, 3, 2).is_some());
-    }
-
-    #[test]
-    fn login_guard_blocks_after_failures_in_the_window_only() {
-        let l = GuardLimits {
-            failures: 3,
-            window_ms: 1000,
-            cooldown_ms: 5000,
-        };
-        let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
-        let mut g = LoginGuard::default();
-        assert!(!g.failed(a, 0, l));
-        assert!(!g.failed(a, 600, l));
-        assert!(!g.failed(a, 1100, l), "the first failure left the window");
-        assert!(g.failed(a, 1200, l));
-        assert!(g.blocked(a, 1201) && !g.blocked(b, 1201));
-        assert!(g.blocked(a, 6199) && !g.blocked(a, 6200));
-    }
-}
+#[path = "guard_tests.rs"]
+mod tests;

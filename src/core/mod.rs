@@ -8,14 +8,15 @@
 //! `next_deadline` tells when to call `handle(now, Input::Tick)` for timeouts.
 //!
 //! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
-//! submodules: `session` (connect, lines in, close), `account` (REGISTER, LOGIN, LOGOUT, QUIT),
+//! submodules: `session` (connect, lines in, close), `slots` (who gets a connection slot),
+//! `account` (REGISTER, LOGOUT, QUIT), `login` (LOGIN and who may log in),
 //! `chan` (JOIN, PART, MSG, NAMES, WHO, LIST), `history` (PRIVMSG, HISTORY), `moderation`
 //! (KICK, OP, DEOP, WHOIS, AUDIT), `private` (CHANNEL, REQUESTS, ACCEPT, REJECT), `ban` (BAN,
 //! UNBAN, BANS), `guard` (flood and login limits), `timers`, `help`, `lobby` (the default
 //! channels a new account lands in).
 
 mod account;
-mod addr;
+pub(crate) mod addr;
 mod ban;
 mod chan;
 mod guard;
@@ -23,11 +24,14 @@ pub mod help;
 mod history;
 mod idmap;
 mod lobby;
+mod login;
 mod moderation;
 mod presence;
 mod private;
+mod quota;
 mod session;
 mod settings;
+mod slots;
 pub mod snapshot;
 mod state;
 mod timers;
@@ -77,7 +81,12 @@ pub enum Input {
 /// What the core asks the outside to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
+    /// A line: an event, or a command's final reply.
     Send(ConnId, Line),
+    /// A data line of a reply the client asked for (LIST, USERS, NAMES, HISTORY, ...): not
+    /// counted against the send queue, so a big reply reaches a reader that reads; the loop
+    /// takes no further command from the connection until its output drains.
+    Data(ConnId, Line),
     /// Close after what was sent so far is flushed.
     Close(ConnId),
     Store(StoreJob),
@@ -95,9 +104,13 @@ pub struct Core {
     world: World,
     bans: Bans,
     guard: guard::LoginGuard,
+    registrations: quota::Registrations,
+    slots: slots::Slots,
     timers: Timers,
     next_message_id: u64,
     next_channel_id: i64,
+    /// Why storage fails, while it does: commands that write are refused.
+    storage_failure: Option<String>,
     out: VecDeque<Output>,
     now: Now,
 }
@@ -113,11 +126,14 @@ impl Core {
             chat: Default::default(),
             world,
             guard: guard::LoginGuard::default(),
+            registrations: Default::default(),
+            slots: slots::Slots::default(),
             timers: Timers::default(),
             next_message_id: snapshot.max_message_id
                 + 1
                 + if snapshot.unclean { UNCLEAN_ID_GAP } else { 0 },
             next_channel_id: snapshot.max_channel_id + 1,
+            storage_failure: None,
             out: VecDeque::new(),
             now: Now {
                 wall_ms: 0,
@@ -158,6 +174,11 @@ impl Core {
         self.timers.next()
     }
 
+    /// Why storage fails, while it does.
+    pub fn storage_failure(&self) -> Option<&str> {
+        self.storage_failure.as_deref()
+    }
+
     /// Number of open sessions.
     pub fn session_count(&self) -> usize {
         self.sessions.len()
@@ -169,15 +190,7 @@ impl Core {
     }
 
     fn command(&mut self, conn: ConnId, verb: &str, cmd: Command) {
-        let open = matches!(
-            cmd,
-            Command::Register { .. }
-                | Command::Login { .. }
-                | Command::Help { .. }
-                | Command::Ping { .. }
-                | Command::Pong { .. }
-                | Command::Quit { .. }
-        );
+        let open = !cmd.needs_login();
         let Some(me) = self.account_of(conn).or(if open { Some(0) } else { None }) else {
             return self.fail(
                 conn,
@@ -186,6 +199,9 @@ impl Core {
                 "log in first (LOGIN or REGISTER)",
             );
         };
+        if cmd.writes() && self.storage_failure.is_some() {
+            return self.fail(conn, verb, Code::Unavailable, "storage is failing");
+        }
         match cmd {
             Command::Register {
                 name,
@@ -215,6 +231,7 @@ impl Core {
             Command::ChannelMode { channel, private } => {
                 self.channel_mode(conn, me, &channel, private)
             }
+            Command::DropChannel { channel } => self.drop_channel(conn, me, &channel),
             Command::Requests { channel } => self.requests(conn, me, &channel),
             Command::Accept { channel, name } => self.decide(conn, me, &channel, &name, true),
             Command::Reject { channel, name } => self.decide(conn, me, &channel, &name, false),
@@ -250,6 +267,7 @@ impl Core {
             Completion::History { conn, rows } => self.history_done(conn, rows),
             Completion::Audit { conn, rows } => self.audit_done(conn, rows),
             Completion::Renamed { conn, result } => self.renamed(conn, result),
+            Completion::Storage { failing } => self.storage_failure = failing,
         }
     }
 
@@ -266,13 +284,22 @@ impl Core {
 
     /// Sends a line: as it is to a protocol session, as a person reads it to a chat session.
     fn send(&mut self, conn: ConnId, line: Line) {
+        self.emit(conn, line, Output::Send);
+    }
+
+    /// Sends a data line of a reply (see `Output::Data`).
+    fn send_data(&mut self, conn: ConnId, line: Line) {
+        self.emit(conn, line, Output::Data);
+    }
+
+    fn emit(&mut self, conn: ConnId, line: Line, kind: fn(ConnId, Line) -> Output) {
         if self.chat.is_empty() || !self.chat.contains(&conn) {
-            return self.out.push_back(Output::Send(conn, line));
+            return self.out.push_back(kind(conn, line));
         }
         let asked = self.sessions.get(&conn).and_then(|s| s.asked.as_deref());
         if let Some(human) = crate::proto::human::for_people(line.trim_end_matches('\n'), asked) {
             self.out
-                .push_back(Output::Send(conn, Line::from(format!("{human}\n"))));
+                .push_back(kind(conn, Line::from(format!("{human}\n"))));
         }
     }
 
@@ -292,7 +319,7 @@ impl Core {
     /// A reply with data lines: the lines, then `OK <verb> [detail ...]`.
     fn reply(&mut self, conn: ConnId, lines: Vec<Line>, verb: &str, details: &[&str]) {
         for line in lines {
-            self.send(conn, line);
+            self.send_data(conn, line);
         }
         self.ok(conn, verb, details);
     }

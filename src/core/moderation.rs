@@ -1,7 +1,8 @@
 //! Moderation: roles, KICK (from a channel or off the server), OP/DEOP, WHOIS, AUDIT.
 //!
 //! Admins (`auth.admins`) moderate everywhere; a channel's owner (its creator) and the
-//! operators the owner names moderate that channel. Whoever lacks the role gets NOT_ALLOWED.
+//! operators the owner names moderate that channel, until they PART or are kicked. Whoever
+//! lacks the role gets NOT_ALLOWED.
 //! Every moderation act is written to the audit table (`audit`).
 
 use super::state::Pending;
@@ -138,6 +139,7 @@ impl Core {
             account: target,
             channel: id,
         });
+        self.end_op(target, id);
         log::info!(
             "kick {target_name} from {chan} by {}",
             self.world.name_of(me)

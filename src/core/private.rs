@@ -1,4 +1,4 @@
-//! Private channels: CHANNEL PRIVATE|PUBLIC, join requests, REQUESTS, ACCEPT, REJECT.
+//! Channel settings: CHANNEL PRIVATE|PUBLIC|DROP, join requests, REQUESTS, ACCEPT, REJECT.
 //!
 //! In a private channel a JOIN by someone who does not moderate it becomes a request
 //! (`OK JOIN <#channel> PENDING`); the owner, operators and admins online hear
@@ -40,6 +40,36 @@ impl Core {
             self.fan_out(to, &line, Some(conn));
         }
         self.ok(conn, "JOIN", &[&name, "PENDING"]);
+    }
+
+    /// # Format
+    /// `CHANNEL <#channel> DROP` (admin) → `OK CHANNEL <#channel> DROP`; the channel, its
+    /// memberships and its history are deleted; each member's sessions get
+    /// `PART <#channel> <their name> :channel dropped`.
+    pub(super) fn drop_channel(&mut self, conn: ConnId, me: i64, channel: &str) {
+        if !self.is_admin(me) {
+            let text = "only an admin may drop a channel";
+            return self.fail_on(conn, "CHANNEL", Code::NotAllowed, channel, text);
+        }
+        let Some(id) = self.channel_id(conn, "CHANNEL", channel) else {
+            return;
+        };
+        let c = self.world.remove_channel(id);
+        for member in c.members.iter().copied() {
+            let line = render::part(&c.name, self.world.name_of(member), Some("channel dropped"));
+            let to: Vec<ConnId> = self.world.sessions_of(member).collect();
+            for s in &to {
+                if let Some(session) = self.sessions.get_mut(s)
+                    && session.current == Some(id)
+                {
+                    session.current = None;
+                }
+            }
+            self.fan_out(to, &line, None);
+        }
+        self.store(StoreJob::DropChannel { id });
+        self.audit(Some(me), "CHANNEL", &c.name, "DROP");
+        self.ok(conn, "CHANNEL", &[&c.name, "DROP"]);
     }
 
     /// Sessions of the channel's owner, its operators and every admin online.

@@ -1,8 +1,9 @@
-//! Session lifecycle: connect (HELLO, or SERVER_FULL / BANNED), each line in (with the flood
-//! bucket), waiting on jobs, and closing (BYE, then the account goes offline if it was the
-//! last session).
+//! Session lifecycle: connect (HELLO, or SERVER_FULL / BANNED, after the slot rules of
+//! `slots`), each line in (with the flood bucket), waiting on jobs, and closing (BYE, then the
+//! account goes offline if it was the last session).
 
-use super::guard::Bucket;
+use super::guard::{Bucket, addr_group};
+use super::slots::{ADMIN_SLOT_SECS, Admission, SlotLimits};
 use super::state::{Mode, Pending, Session};
 use super::{Core, Output, render};
 use crate::jobs::ConnId;
@@ -11,42 +12,78 @@ use std::net::IpAddr;
 
 impl Core {
     pub(super) fn connected(&mut self, conn: ConnId, ip: IpAddr) {
-        let s = &self.settings;
-        let refuse = if let Some(reason) = self.bans.address_ban(ip, self.now.wall_ms) {
-            Some((Code::Banned, format!("this address is banned: {reason}")))
-        } else if self.sessions.len() >= s.max_clients {
-            let text = format!(
-                "the server is full ({} clients); try again later",
-                s.max_clients
-            );
-            Some((Code::ServerFull, text))
-        } else {
-            None
-        };
-        if let Some((code, text)) = refuse {
+        let group = addr_group(ip);
+        let admission = self.slots.admit(group, self.slot_limits(ip));
+        if let Some((code, text)) = self.refusal(ip, admission) {
             log::info!("connection {conn} refused: {}", code.as_str());
             self.send(conn, render::fail("CONNECT", code, &[], &text));
             self.out.push_back(Output::Close(conn));
             return;
         }
+        if let Admission::Evict(oldest) = admission {
+            self.close(oldest, "server full", false);
+        }
+        let admin_slot = admission == Admission::Admin;
+        let seq = self.slots.add(conn, group, admin_slot);
+        let s = &self.settings;
         let now = self.now.mono_ms;
+        let mut login_secs = s.limits.login_timeout_secs;
+        if admin_slot {
+            login_secs = login_secs.min(ADMIN_SLOT_SECS);
+        }
         let session = Session {
             ip,
             account: None,
             pending: None,
             last_rx_ms: now,
             ping_sent_ms: None,
-            login_deadline_ms: Some(now + s.limits.login_timeout_secs * 1000),
+            login_deadline_ms: Some(now + login_secs * 1000),
             bucket: Bucket::full(s.limits.flood_burst, now),
             throttled_until: None,
             mode: Mode::Undecided,
             current: None,
             asked: None,
+            seq,
+            admin_slot,
         };
         let hello = render::hello(&s.server_name, &s.version, &s.motd);
         self.sessions.insert(conn, session);
         self.timers.schedule(conn, self.session_deadline(conn));
         self.send(conn, hello);
+    }
+
+    /// The slot limits for a connection from `ip` (no per-address limit for an exempt one).
+    fn slot_limits(&self, ip: IpAddr) -> SlotLimits {
+        let s = &self.settings;
+        SlotLimits {
+            max_clients: s.max_clients,
+            per_address: if self.exempt(ip) {
+                usize::MAX
+            } else {
+                s.max_clients_per_ip
+            },
+            admin_slots: s.admin_slots,
+        }
+    }
+
+    /// Why a new connection is refused (`FAIL CONNECT <code> :<text>`), if it is.
+    fn refusal(&self, ip: IpAddr, admission: Admission) -> Option<(Code, String)> {
+        let s = &self.settings;
+        if let Some(reason) = self.bans.address_ban(ip, self.now.wall_ms) {
+            return Some((Code::Banned, format!("this address is banned: {reason}")));
+        }
+        let text = match admission {
+            Admission::AddressFull => format!(
+                "too many connections from your address ({}); close one and try again",
+                s.max_clients_per_ip
+            ),
+            Admission::Full => format!(
+                "the server is full ({} clients); try again later",
+                s.max_clients
+            ),
+            _ => return None,
+        };
+        Some((Code::ServerFull, text))
     }
 
     pub(super) fn frame(&mut self, conn: ConnId, frame: Frame) {
@@ -55,6 +92,9 @@ impl Core {
         };
         session.last_rx_ms = self.now.mono_ms;
         session.ping_sent_ms = None;
+        // Every line costs a token, answered or not (PONG, blank, too long, bad UTF-8), so
+        // no kind of line is free to flood with.
+        self.take_token(conn);
         let line = match frame {
             Frame::Line(line) if is_blank(&line) => return,
             Frame::Line(line) => line,
@@ -71,9 +111,6 @@ impl Core {
             return;
         };
         let (verb, parsed) = parse(&line);
-        if verb != "PONG" {
-            self.take_token(conn);
-        }
         if let Some(me) = self
             .account_of(conn)
             .filter(|_| !matches!(verb.as_str(), "PING" | "PONG" | "AWAY"))
@@ -124,7 +161,7 @@ impl Core {
         }
     }
 
-    /// Counts a command against the flood bucket; an empty bucket holds the input back.
+    /// Counts a line against the flood bucket; an empty bucket holds the input back.
     fn take_token(&mut self, conn: ConnId) {
         let (now, l) = (self.now.mono_ms, &self.settings.limits);
         let Some(s) = self.sessions.get_mut(&conn) else {
@@ -159,11 +196,17 @@ impl Core {
 
     /// Says BYE, closes, and removes the session.
     pub(super) fn close(&mut self, conn: ConnId, reason: &str, notify: bool) {
+        self.close_saying(conn, reason, reason, notify);
+    }
+
+    /// `close`, with a different reason for the others' OFFLINE (a user's QUIT reason is
+    /// shown to others as `Quit: <reason>`, so it cannot pass for a server action).
+    pub(super) fn close_saying(&mut self, conn: ConnId, bye: &str, offline: &str, notify: bool) {
         if self.sessions.contains_key(&conn) {
-            log::info!("connection {conn} closed: {reason}");
-            self.send(conn, render::bye(reason));
+            log::info!("connection {conn} closed: {bye}");
+            self.send(conn, render::bye(bye));
             self.out.push_back(Output::Close(conn));
-            self.drop_session(conn, reason, notify);
+            self.drop_session(conn, offline, notify);
         }
     }
 
@@ -171,7 +214,10 @@ impl Core {
     pub(super) fn drop_session(&mut self, conn: ConnId, reason: &str, notify: bool) {
         if self.sessions.contains_key(&conn) {
             self.detach(conn, Some(reason), notify);
-            self.sessions.remove(&conn);
+            if let Some(s) = self.sessions.remove(&conn) {
+                self.slots
+                    .remove(conn, addr_group(s.ip), s.seq, s.admin_slot);
+            }
             self.chat.remove(&conn);
         }
     }

@@ -12,9 +12,13 @@ pub struct Settings {
     pub version: String,
     pub motd: String,
     pub max_clients: usize,
+    pub max_clients_per_ip: usize,
+    pub admin_slots: usize,
     pub bcrypt_cost: u32,
     pub min_password_len: usize,
     pub admins: HashSet<String>,
+    /// Addresses the per-address quotas do not count.
+    pub exempt: Vec<super::addr::Net>,
     pub limits: Limits,
     pub help: Help,
     /// `server.default_channels`: where new accounts land.
@@ -29,6 +33,8 @@ impl Settings {
             version: env!("CARGO_PKG_VERSION").into(),
             motd: config.server.motd.clone(),
             max_clients: config.server.max_clients,
+            max_clients_per_ip: config.server.max_clients_per_ip,
+            admin_slots: config.server.admin_slots,
             bcrypt_cost: config.auth.bcrypt_cost,
             min_password_len: config.auth.min_password_len,
             admins: config
@@ -36,6 +42,12 @@ impl Settings {
                 .admins
                 .iter()
                 .map(|a| crate::proto::key(a))
+                .collect(),
+            exempt: config
+                .server
+                .exempt_addresses
+                .iter()
+                .filter_map(|a| super::addr::Net::parse(a))
                 .collect(),
             limits: config.limits.clone(),
             help: Help::parse(help_text),

@@ -15,10 +15,20 @@ use std::rc::Rc;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
     Register,
-    Login { name: String, password: String },
-    History { target: String },
+    /// `exempt`: the address is the one the account last logged in from (`guard::Attempt`).
+    Login {
+        name: String,
+        password: String,
+        exempt: bool,
+    },
+    History {
+        target: String,
+    },
     Audit,
-    Rename { old: String, new: String },
+    Rename {
+        old: String,
+        new: String,
+    },
 }
 
 /// How a session talks: decided by its first non-empty line.
@@ -57,6 +67,10 @@ pub struct Session {
     pub current: Option<i64>,
     /// Chat mode: the protocol line the person's last command became (its OK is read with it).
     pub asked: Option<String>,
+    /// The connection's number, in the order they came (`slots::Slots`).
+    pub seq: u64,
+    /// Admitted into an admin slot: must log in as an admin soon.
+    pub admin_slot: bool,
 }
 
 /// An account known to the server, with its live sessions and its channels.
@@ -138,6 +152,18 @@ impl World {
                 recent,
             },
         );
+    }
+
+    /// Removes a channel and every membership in it; returns it.
+    pub fn remove_channel(&mut self, id: i64) -> Channel {
+        let c = self.channels.remove(&id).expect("a known channel");
+        self.channel_keys.remove(&key(&c.name));
+        for m in c.members.iter() {
+            if let Some(a) = self.accounts.get_mut(m) {
+                a.channels.remove(&id);
+            }
+        }
+        c
     }
 
     pub fn account_by_name(&self, name: &str) -> Option<&Account> {

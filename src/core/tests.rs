@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::config::Config;
-use crate::store::{queries, schema};
+use crate::store::{apply, schema};
 use rusqlite::Connection;
 use std::collections::{HashMap, VecDeque};
 
@@ -58,14 +58,14 @@ impl Harness {
     fn run(&mut self) {
         while let Some(out) = self.core.poll_output() {
             match out {
-                Output::Send(c, line) => self
+                Output::Send(c, line) | Output::Data(c, line) => self
                     .sent
                     .entry(c)
                     .or_default()
                     .push_back(line.trim_end().to_owned()),
                 Output::Close(c) => self.closed.push(c),
                 Output::Store(job) => {
-                    if let Some(done) = queries::apply(&self.db, job) {
+                    if let Some(done) = apply::apply_now(&self.db, &job) {
                         self.core.handle(self.now, Input::Done(done));
                     }
                 }
@@ -109,6 +109,36 @@ impl Harness {
         let got = self.take(c);
         assert_eq!(got.last().unwrap(), &format!("OK REGISTER {name}"));
         c
+    }
+
+    /// Sends `line` and asserts its whole answer is `expected`.
+    fn ok(&mut self, c: ConnId, line: &str, expected: &str) {
+        self.line(c, line);
+        assert_eq!(self.take(c), [expected], "reply to {line:?}");
+    }
+
+    /// Sends `line` and asserts it fails with `code`; returns the FAIL line.
+    fn fails(&mut self, c: ConnId, line: &str, code: &str) -> String {
+        self.line(c, line);
+        let got = self.take(c);
+        let last = got.last().cloned().unwrap_or_default();
+        let verb = line.split(' ').next().unwrap().to_ascii_uppercase();
+        assert!(
+            last.starts_with(&format!("FAIL {verb} {code} ")),
+            "{line:?} should fail with {code}: {got:?}"
+        );
+        last
+    }
+
+    /// Asserts the next line sent to `c` starts with `prefix`; returns it.
+    fn expect(&mut self, c: ConnId, prefix: &str) -> String {
+        let line = self.sent.get_mut(&c).and_then(|q| q.pop_front());
+        let line = line.unwrap_or_else(|| panic!("no line for {c}, expected {prefix:?}"));
+        assert!(
+            line.starts_with(prefix),
+            "expected {prefix:?}, got {line:?}"
+        );
+        line
     }
 
     fn advance(&mut self, ms: u64) {
@@ -236,15 +266,55 @@ fn replies_go_only_to_the_session_that_asked() {
 }
 
 #[test]
-fn server_full_counts_sessions_not_slots() {
-    let mut h = Harness::with(|c| c.server.max_clients = 2);
+fn a_full_core_evicts_the_oldest_not_logged_in_never_a_user() {
+    let mut h = Harness::with(|c| {
+        c.server.max_clients = 2;
+        c.server.admin_slots = 0;
+    });
     let a = h.connect();
-    let _b = h.connect();
+    let b = h.connect();
     let c = h.connect();
-    assert!(h.take(c)[0].starts_with("FAIL CONNECT SERVER_FULL"));
-    h.line(a, "QUIT");
+    assert_eq!(h.take(a).last().unwrap(), "BYE :server full");
+    assert!(h.take(c)[0].starts_with("HELLO "));
+    h.line(b, "REGISTER amy password1 password1");
+    h.line(c, "REGISTER ben password1 password1");
     let d = h.connect();
-    assert!(h.take(d)[0].starts_with("HELLO "));
+    assert!(h.take(d)[0].starts_with("FAIL CONNECT SERVER_FULL"));
+    h.line(b, "QUIT");
+    let e = h.connect();
+    assert!(h.take(e)[0].starts_with("HELLO "));
+    assert!(!h.closed.contains(&c));
 }
 
 mod props;
+
+#[test]
+fn while_storage_fails_writes_are_refused_and_reads_go_on() {
+    let mut h = Harness::new();
+    let amy = h.user("amy");
+    h.ok(amy, "JOIN #a", "OK JOIN #a");
+    let fresh = h.connect();
+    h.take(fresh);
+    let failing = Some("disk full".to_owned());
+    h.input(Input::Done(Completion::Storage { failing }));
+    assert_eq!(h.core.storage_failure(), Some("disk full"));
+    for line in [
+        "MSG #a hi",
+        "PRIVMSG amy hi",
+        "JOIN #b",
+        "PART #a",
+        "RENAME amelia",
+        "CHANNEL #a PRIVATE",
+    ] {
+        let fail = h.fails(amy, line, "UNAVAILABLE");
+        assert!(fail.ends_with(":storage is failing"), "{fail}");
+    }
+    h.fails(fresh, "REGISTER bob password1 password1", "UNAVAILABLE");
+    h.line(amy, "HISTORY #a");
+    assert_eq!(h.take(amy), ["OK HISTORY #a 0"]);
+    h.ok(amy, "PING", "OK PING");
+    h.input(Input::Done(Completion::Storage { failing: None }));
+    h.line(amy, "MSG #a back");
+    h.expect(amy, "OK MSG #a ");
+}
+mod slots;

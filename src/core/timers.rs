@@ -1,4 +1,5 @@
-//! Timeouts: login timeout, keep-alive PING and ping timeout, driven by the loop's poll timeout.
+//! Timeouts: login timeout (and the admin slots' shorter one), keep-alive PING and ping
+//! timeout, the idle limit of people in chat mode, driven by the loop's poll timeout.
 //!
 //! Each session has one deadline, derived from its state (`Core::session_deadline`). The heap
 //! holds (deadline, connection) entries lazily: activity does not touch the heap; when an entry
@@ -41,7 +42,8 @@ impl Core {
         let s = &self.sessions[&conn];
         let l = &self.settings.limits;
         let ping = match s.ping_sent_ms {
-            _ if s.mode == Mode::Chat => u64::MAX, // people cannot answer PING: TCP keepalive
+            // people cannot answer PING (TCP keepalive finds dead connections): an idle limit
+            _ if s.mode == Mode::Chat => s.last_rx_ms + l.idle_timeout_secs * 1000,
             Some(sent) => sent + l.ping_timeout_secs * 1000,
             None => s.last_rx_ms + l.ping_interval_secs * 1000,
         };
@@ -69,10 +71,23 @@ impl Core {
         }
     }
 
+    /// A person silent for `limits.idle_timeout_secs`: told so in words, then closed.
+    fn idle_out(&mut self, conn: ConnId) {
+        let span = span(self.settings.limits.idle_timeout_secs);
+        let text = format!(
+            "You have been silent for {span}, so the server is closing this connection. \
+             Connect again whenever you like."
+        );
+        self.out
+            .push_back(super::Output::Send(conn, render::to_person(&text)));
+        self.close(conn, "idle timeout", true);
+    }
+
     fn fire(&mut self, conn: ConnId) {
         let now = self.now.mono_ms;
         let l = &self.settings.limits;
         let (timeout, interval) = (l.ping_timeout_secs * 1000, l.ping_interval_secs * 1000);
+        let idle = l.idle_timeout_secs * 1000;
         let s = self.sessions.get_mut(&conn).expect("live session");
         if s.throttled_until.is_some_and(|t| t <= now) {
             s.throttled_until = None;
@@ -83,9 +98,16 @@ impl Core {
         }
         let s = &self.sessions[&conn];
         if s.login_deadline_ms.is_some_and(|d| d <= now) {
-            self.close(conn, "login timeout", true);
+            let why = if s.admin_slot {
+                "server full"
+            } else {
+                "login timeout"
+            };
+            self.close(conn, why, true);
         } else if s.mode == Mode::Chat {
-            // no PING for people
+            if s.last_rx_ms + idle <= now {
+                self.idle_out(conn);
+            }
         } else if s.ping_sent_ms.is_some_and(|p| p + timeout <= now) {
             self.close(conn, "ping timeout", true);
         } else if s.ping_sent_ms.is_none() && s.last_rx_ms + interval <= now {
@@ -98,4 +120,14 @@ impl Core {
             self.send(conn, render::ping(&token));
         }
     }
+}
+
+/// `1 second`, `90 seconds`, `1 minute`, `2 hours`: a span in words.
+fn span(secs: u64) -> String {
+    let (n, unit) = match secs {
+        s if s >= 3600 && s % 3600 == 0 => (s / 3600, "hour"),
+        s if s >= 60 && s % 60 == 0 => (s / 60, "minute"),
+        s => (s, "second"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }

@@ -26,6 +26,11 @@ pub struct Conn {
     pub framer: Framer,
     out: Vec<u8>,
     sent: usize,
+    /// Where reply data lies in `out` (absolute offsets, contiguous runs merged): bytes that do
+    /// not count against the send queue.
+    data: std::collections::VecDeque<(usize, usize)>,
+    /// Input is held until the output drains (a big reply is on its way).
+    pub held_for_output: bool,
     /// Close once the output is flushed.
     pub closing: bool,
     /// The peer sent EOF.
@@ -46,6 +51,8 @@ impl Conn {
             framer: Framer::new(max_line),
             out: Vec::new(),
             sent: 0,
+            data: Default::default(),
+            held_for_output: false,
             closing: false,
             read_closed: false,
             wants_write: false,
@@ -59,8 +66,31 @@ impl Conn {
         self.out.len() - self.sent
     }
 
+    /// Queued bytes that count against the send queue: all but unsent reply data.
+    pub fn counted(&mut self) -> usize {
+        while self.data.front().is_some_and(|&(_, end)| end <= self.sent) {
+            self.data.pop_front();
+        }
+        let data: usize = self
+            .data
+            .iter()
+            .map(|&(start, end)| end - start.max(self.sent))
+            .sum();
+        self.queued() - data
+    }
+
     /// Queues bytes for the next flush.
     pub fn queue(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
+    /// Queues reply data, which does not count against the send queue.
+    pub fn queue_data(&mut self, bytes: &[u8]) {
+        let (start, end) = (self.out.len(), self.out.len() + bytes.len());
+        match self.data.back_mut() {
+            Some(last) if last.1 == start => last.1 = end,
+            _ => self.data.push_back((start, end)),
+        }
         self.out.extend_from_slice(bytes);
     }
 
@@ -95,6 +125,7 @@ impl Conn {
         }
         self.sent = 0;
         self.out.clear();
+        self.data.clear();
         if self.out.capacity() > 16 * 1024 {
             self.out = Vec::new();
         }

@@ -20,6 +20,14 @@ impl EventLoop {
                 return self.drain(slot);
             }
             let (id, ready) = (c.id, self.core.ready(c.id));
+            if ready && self.lagging() {
+                return self.paused.push(slot);
+            }
+            let c = &mut self.conns[slot];
+            if ready && c.queued() > self.limits.sendq / 2 {
+                c.held_for_output = true; // `flush` pumps it again once the output drains
+                return;
+            }
             if ready {
                 if let Some(frame) = c.framer.next_frame() {
                     self.input(Input::Frame { conn: id, frame });
@@ -57,13 +65,25 @@ impl EventLoop {
     pub(super) fn queue(&mut self, id: ConnId, bytes: &[u8]) {
         let Some(slot) = self.slot(id) else { return };
         let c = &mut self.conns[slot];
-        if c.queued() + bytes.len() > self.limits.sendq {
+        if c.counted() + bytes.len() > self.limits.sendq {
             return self.overflow(slot);
         }
         if c.queued() == 0 {
             self.dirty.push(slot);
         }
         c.queue(bytes);
+    }
+
+    /// Queues a reply's data line: not counted against the send queue (a prompt reader gets
+    /// any size of reply); `pump` takes no further command until the output drains, so a reader
+    /// that stops holds at most one reply beyond its send queue.
+    pub(super) fn queue_data(&mut self, id: ConnId, bytes: &[u8]) {
+        let Some(slot) = self.slot(id) else { return };
+        let c = &mut self.conns[slot];
+        if c.queued() == 0 {
+            self.dirty.push(slot);
+        }
+        c.queue_data(bytes);
     }
 
     /// The client does not read: tell the core, say BYE if it fits, and close at once.
@@ -156,7 +176,12 @@ impl EventLoop {
         let Some(c) = self.conns.get_mut(slot) else {
             return;
         };
-        match c.flush() {
+        let flushed = c.flush();
+        if c.held_for_output && c.queued() <= self.limits.sendq / 2 {
+            c.held_for_output = false;
+            self.again.push(slot);
+        }
+        match flushed {
             Ok(true) if c.closing => self.finish_close(slot),
             Ok(done) if done == c.wants_write => {
                 c.wants_write = !done;

@@ -56,6 +56,8 @@ pub struct NetLimits {
 /// What the loop is built from.
 pub struct Parts {
     pub poll: Poll,
+    /// `storage.max_lag_messages`: past it, input waits until the writer catches up.
+    pub max_lag: u64,
     pub listener: TcpListener,
     pub core: Core,
     pub writer: Writer,
@@ -95,6 +97,9 @@ pub struct EventLoop {
     lingering: VecDeque<(Instant, ConnId)>,
     scratch: Vec<u8>,
     stopping: Option<Instant>,
+    max_lag: u64,
+    /// Connections not read while the writer lags; pumped again when it catches up.
+    paused: Vec<usize>,
     /// A spare descriptor, given up to refuse a connection when the process runs out.
     reserve_fd: Option<std::fs::File>,
 }
@@ -122,15 +127,19 @@ impl EventLoop {
             lingering: VecDeque::new(),
             scratch: vec![0; 16 * 1024],
             stopping: None,
+            max_lag: parts.max_lag,
+            paused: Vec::new(),
             reserve_fd: std::fs::File::open("/dev/null").ok(),
         }
     }
 
-    /// Runs until a shutdown has been handled and every connection is closed.
-    pub fn run(mut self) -> io::Result<()> {
+    /// Runs until a shutdown has been handled and every connection is closed. `Err` if the
+    /// poller failed or acknowledged writes could not be stored.
+    pub fn run(mut self) -> Result<(), String> {
         self.poll
             .registry()
-            .register(&mut self.listener, LISTENER, Interest::READABLE)?;
+            .register(&mut self.listener, LISTENER, Interest::READABLE)
+            .map_err(|e| format!("cannot poll the listener: {e}"))?;
         let mut events = Events::with_capacity(1024);
         self.notify("READY=1");
         loop {
@@ -139,9 +148,13 @@ impl EventLoop {
             if let Err(e) = self.poll.poll(&mut events, timeout)
                 && e.kind() != io::ErrorKind::Interrupted
             {
-                return Err(e);
+                return Err(format!("poll: {e}"));
             }
             self.now = Now::read(self.origin);
+            if !self.paused.is_empty() && !self.lagging() {
+                self.again.append(&mut self.paused);
+            }
+            self.drain_inbox(); // completions first: a storage failure is known before input
             for slot in std::mem::take(&mut self.again) {
                 self.pump(slot);
             }
@@ -175,14 +188,23 @@ impl EventLoop {
                 break;
             }
         }
-        self.writer.finish();
+        let stored = self.writer.finish();
         self.hasher.finish();
-        Ok(())
+        stored
+    }
+
+    /// True while the writer trails the acknowledged messages by more than `max_lag` and
+    /// storage works (while it fails, writes are refused anyway and reads must go on).
+    fn lagging(&self) -> bool {
+        self.writer.lag() >= self.max_lag && self.core.storage_failure().is_none()
     }
 
     fn timeout(&self) -> Option<Duration> {
         if !self.again.is_empty() {
             return Some(Duration::ZERO);
+        }
+        if !self.paused.is_empty() {
+            return Some(Duration::from_millis(1)); // the writer does not wake the loop
         }
         let now = Now::read(self.origin).mono_ms;
         let core = self
@@ -202,10 +224,13 @@ impl EventLoop {
 
     /// Tells systemd how things are; `state` is the notification's first line.
     fn notify(&self, state: &str) {
-        let status = format!(
-            "{state}\nSTATUS={} clients connected",
-            self.core.session_count()
-        );
+        let clients = self.core.session_count();
+        let status = match self.core.storage_failure() {
+            None => format!("{state}\nSTATUS={clients} clients connected"),
+            Some(why) => format!(
+                "{state}\nSTATUS=STORAGE FAILING, writes refused: {why}; {clients} clients connected"
+            ),
+        };
         self.notifier.send(&status);
     }
 
@@ -223,6 +248,14 @@ impl EventLoop {
     fn drain_inbox(&mut self) {
         while let Ok(msg) = self.inbox.try_recv() {
             match msg {
+                LoopMsg::Done(done @ Completion::Storage { .. }) => {
+                    self.input(Input::Done(done));
+                    self.notify(if self.stopping.is_some() {
+                        "STOPPING=1"
+                    } else {
+                        "READY=1"
+                    });
+                }
                 LoopMsg::Done(done) => self.input(Input::Done(done)),
                 LoopMsg::Reload(settings) => self.reload(*settings),
                 LoopMsg::Shutdown => self.shutdown(),
@@ -236,6 +269,7 @@ impl EventLoop {
         for (_, c) in self.conns.iter_mut() {
             c.framer.set_max(self.limits.max_line);
         }
+        self.hasher.set_cost(settings.bcrypt_cost);
         self.core.set_settings(settings);
         log::info!("configuration reloaded");
         self.notify("READY=1");
@@ -261,6 +295,7 @@ impl EventLoop {
         while let Some(out) = self.core.poll_output() {
             match out {
                 Output::Send(id, line) => self.queue(id, line.as_bytes()),
+                Output::Data(id, line) => self.queue_data(id, line.as_bytes()),
                 Output::Close(id) => {
                     if let Some(slot) = self.slot(id) {
                         self.close_conn(slot);

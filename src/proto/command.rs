@@ -58,6 +58,10 @@ pub enum Command {
         channel: String,
         private: bool,
     },
+    /// `CHANNEL <#channel> DROP` (admin): the channel and its history are deleted.
+    DropChannel {
+        channel: String,
+    },
     Requests {
         channel: String,
     },
@@ -103,4 +107,43 @@ pub enum Command {
     Pong {
         token: Option<String>,
     },
+}
+
+impl Command {
+    /// True for the commands anyone may send; the others need a login.
+    pub fn needs_login(&self) -> bool {
+        !matches!(
+            self,
+            Command::Register { .. }
+                | Command::Login { .. }
+                | Command::Help { .. }
+                | Command::Ping { .. }
+                | Command::Pong { .. }
+                | Command::Quit { .. }
+        )
+    }
+
+    /// True for the commands that must store something before they can answer OK: while
+    /// storage fails they are refused with UNAVAILABLE, so nothing is acknowledged that cannot
+    /// be kept.
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            Command::Register { .. }
+                | Command::Join { .. }
+                | Command::Part { .. }
+                | Command::Msg { .. }
+                | Command::Privmsg { .. }
+                | Command::Kick { .. }
+                | Command::Op { .. }
+                | Command::Deop { .. }
+                | Command::ChannelMode { .. }
+                | Command::DropChannel { .. }
+                | Command::Accept { .. }
+                | Command::Reject { .. }
+                | Command::Rename { .. }
+                | Command::Ban { .. }
+                | Command::Unban { .. }
+        )
+    }
 }

@@ -36,6 +36,8 @@ pub enum Code {
     PasswordTooLong,
     RateLimited,
     ServerFull,
+    TooManyChannels,
+    TooManySessions,
     Unavailable,
     UnknownCommand,
     WeakPassword,
@@ -69,6 +71,8 @@ impl Code {
             PasswordTooLong => "PASSWORD_TOO_LONG",
             RateLimited => "RATE_LIMITED",
             ServerFull => "SERVER_FULL",
+            TooManyChannels => "TOO_MANY_CHANNELS",
+            TooManySessions => "TOO_MANY_SESSIONS",
             Unavailable => "UNAVAILABLE",
             UnknownCommand => "UNKNOWN_COMMAND",
             WeakPassword => "WEAK_PASSWORD",
@@ -107,6 +111,17 @@ pub fn valid_name(s: &str) -> bool {
             .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
 }
 
+/// A name as it may be written to a log or the audit table: as it is when it keeps the name
+/// rule, else quoted with every character outside printable ASCII escaped (`\u{202e}`), so no
+/// control or direction character gets through raw, and cut to 64 characters.
+pub fn shown_name(s: &str) -> std::borrow::Cow<'_, str> {
+    if valid_name(s) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let cut: String = s.chars().take(64).collect();
+    std::borrow::Cow::Owned(format!("\"{}\"", cut.escape_default()))
+}
+
 /// `#` then `[A-Za-z0-9_-]{1,49}`.
 pub fn valid_channel(s: &str) -> bool {
     let b = s.as_bytes();
@@ -135,6 +150,14 @@ mod tests {
         assert!(!valid_name("1abc"));
         assert!(!valid_name("ab.c"));
         assert!(!valid_name(""));
+    }
+
+    #[test]
+    fn names_that_break_the_rule_are_shown_escaped() {
+        assert_eq!(shown_name("amy"), "amy");
+        assert_eq!(shown_name("a\u{202e}b"), "\"a\\u{202e}b\"");
+        assert_eq!(shown_name("x\u{1b}[2J"), "\"x\\u{1b}[2J\"");
+        assert!(shown_name(&"z".repeat(500)).len() < 80, "cut short");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! one word each, separated by one or more spaces. Only the free-text arguments (MSG and PRIVMSG
 //! text, reasons) take the rest of the line, with one leading `:` removed; every other parameter
 //! is taken literally, so `BAN ::1` names an address. Checks that need no state are done here:
-//! parameter counts, channel syntax, numbers, durations, control characters in text.
+//! parameter counts, channel syntax, numbers, durations, control and invisible direction or line
+//! characters in text (`forbidden_in_text`).
 
 pub use super::command::Command;
 use super::{Code, valid_channel};
@@ -149,7 +150,8 @@ fn channel_mode(c: &mut Cursor) -> ArgResult<Command> {
     let private = match c.need()?.to_ascii_uppercase().as_str() {
         "PRIVATE" => true,
         "PUBLIC" => false,
-        _ => return Err((Code::BadParam, "say PRIVATE or PUBLIC")),
+        "DROP" => return Ok(Command::DropChannel { channel }),
+        _ => return Err((Code::BadParam, "say PRIVATE, PUBLIC or DROP")),
     };
     Ok(Command::ChannelMode { channel, private })
 }
@@ -198,6 +200,16 @@ pub fn parse_duration(word: &str) -> Option<Option<u64>> {
         return None;
     }
     Some(digits.parse::<u64>().ok().and_then(|n| n.checked_mul(unit)))
+}
+
+/// True for a character free text may not carry: control characters but TAB (they reach other
+/// users' terminals raw), and the invisible ones that reorder or break what others see: the
+/// direction embeddings and overrides U+202A-U+202E, the isolates U+2066-U+2069, the line and
+/// paragraph separators U+2028 and U+2029, and U+200B-U+200F but the emoji joiner U+200D.
+pub fn forbidden_in_text(ch: char) -> bool {
+    (ch.is_control() && ch != '\t')
+        || matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+        || (matches!(ch, '\u{200B}'..='\u{200F}') && ch != '\u{200D}')
 }
 
 /// Reads words and the trailing text off a line.
@@ -257,8 +269,11 @@ impl<'a> Cursor<'a> {
         let s = self.rest.trim_start_matches(' ');
         self.rest = "";
         let s = s.strip_prefix(':').unwrap_or(s);
-        if s.chars().any(|ch| ch.is_control() && ch != '\t') {
-            return Err((Code::BadText, "control characters are not allowed in text"));
+        if s.chars().any(forbidden_in_text) {
+            return Err((
+                Code::BadText,
+                "control, direction and invisible line characters are not allowed in text",
+            ));
         }
         Ok((!s.is_empty()).then(|| s.to_owned()))
     }

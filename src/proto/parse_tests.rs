@@ -77,6 +77,21 @@ fn errors_have_the_contract_codes() {
     assert_eq!(code("HISTORY #a ten"), Code::BadParam);
     assert_eq!(code("LOGOUT now"), Code::BadParam);
     assert_eq!(code("MSG #a bell\u{7}"), Code::BadText);
+    for ch in [
+        '\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}', '\u{2028}', '\u{2029}',
+    ] {
+        assert_eq!(code(&format!("MSG #a x{ch}y")), Code::BadText, "{ch:?}");
+    }
+    for ch in ['\u{200B}', '\u{200C}', '\u{200E}', '\u{200F}'] {
+        assert_eq!(code(&format!("PART #a :x{ch}")), Code::BadText, "{ch:?}");
+        assert_eq!(code(&format!("AWAY {ch}")), Code::BadText, "{ch:?}");
+        assert_eq!(code(&format!("QUIT :{ch}")), Code::BadText, "{ch:?}");
+    }
+    let family = "MSG #a \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} and a\ttab";
+    assert!(
+        parse(family).1.is_ok(),
+        "the emoji joiner and TAB stay allowed"
+    );
     assert_eq!(code("BAN bob 99999999999999999999d"), Code::BadParam);
 }
 

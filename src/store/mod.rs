@@ -3,22 +3,33 @@
 //! `Store::open` opens and migrates the database and loads the core's snapshot; `Store::spawn`
 //! starts the writer. Jobs go in through `Writer::send`, in order; the thread takes whatever
 //! has queued, applies it in one transaction, commits, then hands back the completions of the
-//! jobs someone waits on (through the callback, which wakes the loop). Dropping the `Writer`'s
-//! sender (`Writer::finish`) lets the thread drain, commit and exit, so a clean stop loses
-//! nothing that was sent.
+//! jobs someone waits on (through the callback, which wakes the loop); a failing commit is kept
+//! and retried (`writer`). `Writer::lag` tells the loop how many acknowledged messages are not
+//! committed yet. Dropping the `Writer`'s sender (`Writer::finish`) lets the thread drain,
+//! commit and exit, so a clean stop loses nothing that was sent, or says what it lost.
+//!
+//! Files: `apply` (job -> SQL, the one dispatcher), `queries` (waited-on jobs and reads),
+//! `writes` (plain writes), `rows` (shared row helpers), `schema`, `snapshot` (start-up),
+//! `writer` (the thread's retry machine).
 
+pub mod apply;
 pub mod lobby;
 pub mod queries;
+mod rows;
 pub mod schema;
 pub mod snapshot;
+mod writer;
 mod writes;
 
 use crate::core::Snapshot;
-use crate::jobs::{Completion, Notify, StoreJob};
+use crate::jobs::{Notify, StoreJob};
 use rusqlite::Connection;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
+use std::time::Duration;
+use writer::{Committed, Machine};
 
 /// The most jobs applied in one transaction.
 const MAX_BATCH: usize = 20_000;
@@ -29,6 +40,7 @@ const GATHER: std::time::Duration = std::time::Duration::from_millis(2);
 /// An open database, before its writer starts.
 pub struct Store {
     db: Connection,
+    path: PathBuf,
     /// The previous run did not stop cleanly.
     unclean: bool,
     lock: std::fs::File,
@@ -45,7 +57,12 @@ impl Store {
         if unclean {
             log::warn!("{}: the last run did not stop cleanly", path.display());
         }
-        Ok(Store { db, unclean, lock })
+        Ok(Store {
+            db,
+            path: path.to_owned(),
+            unclean,
+            lock,
+        })
     }
 
     /// Loads the start-up state, keeping `recent` messages per channel.
@@ -62,21 +79,26 @@ impl Store {
             .map_err(|e| format!("creating the default channels: {e}"))
     }
 
-    /// Starts the writer thread.
-    pub fn spawn(self, notify: Notify) -> Writer {
+    /// Starts the writer thread; at a stop it retries a failing commit for `stop_timeout`.
+    pub fn spawn(self, notify: Notify, stop_timeout: Duration) -> Writer {
         let (tx, rx) = channel();
-        let (db, lock) = (self.db, self.lock);
+        let committed = Committed::default();
+        let machine = Machine::new(self.db, notify, committed.clone(), &self.path);
+        let lock = self.lock;
         let thread = std::thread::Builder::new()
             .name("chatd-writer".into())
             .spawn(move || {
-                run(db, rx, notify);
+                let result = machine.run(&rx, gather, stop_timeout);
                 drop(lock);
+                result
             })
             .expect("spawning the writer thread");
         Writer {
             tx: Some(tx),
             queued: Vec::new(),
             thread: Some(thread),
+            sent: 0,
+            committed,
         }
     }
 }
@@ -86,13 +108,23 @@ impl Store {
 pub struct Writer {
     tx: Option<Sender<Vec<StoreJob>>>,
     queued: Vec<StoreJob>,
-    thread: Option<JoinHandle<()>>,
+    thread: Option<JoinHandle<Result<(), String>>>,
+    /// Messages handed to the writer (acknowledged to their senders).
+    sent: u64,
+    committed: Committed,
 }
 
 impl Writer {
     /// Queues a job for the next `flush`.
     pub fn send(&mut self, job: StoreJob) {
+        self.sent += u64::from(matches!(job, StoreJob::InsertMessage(_)));
         self.queued.push(job);
+    }
+
+    /// Acknowledged messages not committed yet.
+    pub fn lag(&self) -> u64 {
+        self.sent
+            .saturating_sub(self.committed.load(Ordering::Acquire))
     }
 
     /// Hands the queued jobs to the thread.
@@ -108,36 +140,24 @@ impl Writer {
         }
     }
 
-    /// Lets the writer commit everything queued, and waits for it to exit.
-    pub fn finish(&mut self) {
+    /// Lets the writer commit everything queued, and waits for it to exit. `Err` says what
+    /// could not be written.
+    pub fn finish(&mut self) -> Result<(), String> {
         self.flush();
         self.tx = None;
-        if let Some(t) = self.thread.take()
-            && t.join().is_err()
-        {
-            log::error!("the writer thread panicked");
+        match self.thread.take().map(JoinHandle::join) {
+            None | Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(Err(e))) => Err(e),
+            Some(Err(_)) => Err("the writer thread panicked".into()),
         }
     }
 }
 
 impl Drop for Writer {
     fn drop(&mut self) {
-        self.finish();
-    }
-}
-
-fn run(mut db: Connection, rx: Receiver<Vec<StoreJob>>, notify: Notify) {
-    while let Ok(batch) = rx.recv() {
-        let batch = gather(&rx, batch);
-        for done in apply_batch(&mut db, batch) {
-            notify(done);
+        if let Err(e) = self.finish() {
+            log::error!("{e}");
         }
-    }
-    if let Err(e) = db.execute_batch("PRAGMA optimize") {
-        log::warn!("optimize on close: {e}");
-    }
-    if let Err(e) = snapshot::mark_stopped(&db) {
-        log::error!("marking a clean stop: {e}");
     }
 }
 
@@ -146,7 +166,7 @@ fn run(mut db: Connection, rx: Receiver<Vec<StoreJob>>, notify: Notify) {
 /// someone waits on (a query, an account) is committed at once.
 fn gather(rx: &Receiver<Vec<StoreJob>>, mut batch: Vec<StoreJob>) -> Vec<StoreJob> {
     let until = std::time::Instant::now() + GATHER;
-    while batch.len() < MAX_BATCH && !batch.iter().any(awaited) {
+    while batch.len() < MAX_BATCH && !batch.iter().any(|j| apply::kind(j) != apply::Kind::Write) {
         let left = until.saturating_duration_since(std::time::Instant::now());
         match rx.recv_timeout(left) {
             Ok(more) => batch.extend(more),
@@ -162,25 +182,40 @@ fn gather(rx: &Receiver<Vec<StoreJob>>, mut batch: Vec<StoreJob>) -> Vec<StoreJo
     batch
 }
 
-/// True for a job whose completion someone waits on.
-fn awaited(job: &StoreJob) -> bool {
-    matches!(
-        job,
-        StoreJob::CreateAccount { .. }
-            | StoreJob::FindAccount { .. }
-            | StoreJob::History { .. }
-            | StoreJob::Audit { .. }
-            | StoreJob::RenameAccount { .. }
-    )
+/// The lock file's name: `<path>.lock`.
+fn lock_name(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// What the lock file says after the database file was deleted under a running server.
+const DELETED_NOTE: &str = "deleted while chatd ran";
+
+/// Notes in the lock file that the database was deleted while the server ran.
+fn mark_deleted(path: &Path) {
+    let note = format!("{} {DELETED_NOTE}\n", path.display());
+    if let Err(e) = std::fs::write(lock_name(path), note) {
+        log::error!("{}: cannot write the lock file: {e}", path.display());
+    }
 }
 
 /// Takes the database's lock file (`<path>.lock`), so a second server on it refuses to start.
+/// If the lock file says the database was deleted under the last server and it is still
+/// missing, refuses to start with an empty one.
 pub(crate) fn lock(path: &Path) -> Result<std::fs::File, String> {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".lock");
+    let name = lock_name(path);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
+    }
+    let note = std::fs::read_to_string(&name).unwrap_or_default();
+    if note.contains(DELETED_NOTE) && !path.exists() {
+        return Err(format!(
+            "{}: the database file was deleted while chatd ran; restore it from a backup, or remove {} to start with an empty database",
+            path.display(),
+            name.display()
+        ));
     }
     let file = std::fs::File::create(&name)
         .map_err(|e| format!("{}: cannot create: {e}", Path::new(&name).display()))?;
@@ -194,23 +229,4 @@ pub(crate) fn lock(path: &Path) -> Result<std::fs::File, String> {
             Err(format!("{}: cannot lock: {e}", Path::new(&name).display()))
         }
     }
-}
-
-/// Applies the jobs in one transaction; returns the completions to hand back.
-fn apply_batch(db: &mut Connection, batch: Vec<StoreJob>) -> Vec<Completion> {
-    let tx = match db.transaction() {
-        Ok(tx) => tx,
-        Err(e) => {
-            log::error!("cannot begin a transaction: {e}");
-            return Vec::new();
-        }
-    };
-    let done: Vec<Completion> = batch
-        .into_iter()
-        .filter_map(|job| queries::apply(&tx, job))
-        .collect();
-    if let Err(e) = tx.commit() {
-        log::error!("commit failed, a batch of writes is lost: {e}");
-    }
-    done
 }

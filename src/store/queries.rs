@@ -1,61 +1,36 @@
-//! The writer's queries: applying a job, and the reads someone waits on (accounts, history,
-//! the audit log). Plain writes are in `writes`.
+//! The jobs someone waits on: account creation and renaming, and the reads (accounts,
+//! history, the audit log). Plain writes are in `writes`; `apply` dispatches between them.
 //!
 //! Every statement goes through `prepare_cached`, so the writer prepares each one once.
 
-use crate::jobs::{
-    AccountRecord, AuditRow, BanRow, Completion, CreateError, HistoryQuery, HistoryRow,
-    MessageTarget, StoreJob,
-};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use super::rows::{conv_key, is_constraint};
+use crate::jobs::{AccountRecord, AuditRow, CreateError, HistoryQuery, HistoryRow, MessageTarget};
+use rusqlite::{Connection, OptionalExtension, params};
 
 type Res<T> = rusqlite::Result<T>;
 
-/// The key of the private conversation between two accounts.
-pub fn conv_key(a: i64, b: i64) -> i64 {
-    (a.min(b) << 32) | a.max(b)
-}
-
-pub(super) fn ban_row(r: &Row) -> Res<BanRow> {
-    Ok(BanRow {
-        id: r.get(0)?,
-        account: r.get(1)?,
-        net: r.get(2)?,
-        by: r.get(3)?,
-        created_ms: r.get(4)?,
-        expires_ms: r.get(5)?,
-        reason: r.get(6)?,
-    })
-}
-
-/// Inserts an account; `NameTaken` if the name (case-insensitively) exists.
+/// Inserts an account; `NameTaken` if the name (case-insensitively) exists. An outer `Err` is
+/// a storage error.
 pub fn create_account(
     db: &Connection,
     name: &str,
     hash: &str,
     admin: bool,
     at_ms: i64,
-) -> Result<AccountRecord, CreateError> {
+) -> Res<Result<AccountRecord, CreateError>> {
     let role = if admin { "admin" } else { "user" };
     let sql = "INSERT INTO accounts (name, hash, role, created_ms) VALUES (?1, ?2, ?3, ?4)";
     match db
         .prepare_cached(sql)
         .and_then(|mut st| st.execute(params![name, hash, role, at_ms]))
     {
-        Ok(_) => Ok(AccountRecord {
+        Ok(_) => Ok(Ok(AccountRecord {
             id: db.last_insert_rowid(),
             name: name.to_owned(),
             hash: hash.to_owned(),
-        }),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(CreateError::NameTaken)
-        }
-        Err(e) => {
-            log::error!("creating account {name}: {e}");
-            Err(CreateError::Storage)
-        }
+        })),
+        Err(e) if is_constraint(&e) => Ok(Err(CreateError::NameTaken)),
+        Err(e) => Err(e),
     }
 }
 
@@ -70,51 +45,6 @@ pub fn find_account(db: &Connection, name: &str) -> Res<Option<AccountRecord>> {
         })
     })
     .optional()
-}
-
-/// Applies one job; a job someone waits on yields its completion.
-pub fn apply(db: &Connection, job: StoreJob) -> Option<Completion> {
-    match job {
-        StoreJob::CreateAccount {
-            conn,
-            name,
-            hash,
-            admin,
-            at_ms,
-        } => {
-            let result = create_account(db, &name, &hash, admin, at_ms);
-            Some(Completion::AccountCreated { conn, result })
-        }
-        StoreJob::FindAccount { conn, name } => {
-            let account = find_account(db, &name).unwrap_or_else(|e| {
-                log::error!("looking up account {name}: {e}");
-                None
-            });
-            Some(Completion::AccountFound { conn, account })
-        }
-        StoreJob::History { conn, query } => {
-            let rows = history(db, &query)
-                .map_err(|e| log::error!("history query: {e}"))
-                .ok();
-            Some(Completion::History { conn, rows })
-        }
-        StoreJob::RenameAccount { conn, id, name } => {
-            let result = rename_account(db, id, &name);
-            Some(Completion::Renamed { conn, result })
-        }
-        StoreJob::Audit { conn, limit } => {
-            let rows = audit(db, limit)
-                .map_err(|e| log::error!("audit query: {e}"))
-                .ok();
-            Some(Completion::Audit { conn, rows })
-        }
-        write => {
-            if let Err(e) = super::writes::write(db, &write) {
-                log::error!("storing {write:?}: {e}");
-            }
-            None
-        }
-    }
 }
 
 /// The latest `limit` messages before `before`, oldest first.
@@ -162,22 +92,16 @@ pub fn audit(db: &Connection, limit: usize) -> Res<Vec<AuditRow>> {
     Ok(rows)
 }
 
-/// Renames an account; `NameTaken` if another account has the name.
-pub fn rename_account(db: &Connection, id: i64, name: &str) -> Result<(), CreateError> {
+/// Renames an account; `NameTaken` if another account has the name. An outer `Err` is a
+/// storage error.
+pub fn rename_account(db: &Connection, id: i64, name: &str) -> Res<Result<(), CreateError>> {
     let sql = "UPDATE accounts SET name = ?1 WHERE id = ?2";
     match db
         .prepare_cached(sql)
         .and_then(|mut st| st.execute(params![name, id]))
     {
-        Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(CreateError::NameTaken)
-        }
-        Err(e) => {
-            log::error!("renaming account {id}: {e}");
-            Err(CreateError::Storage)
-        }
+        Ok(_) => Ok(Ok(())),
+        Err(e) if is_constraint(&e) => Ok(Err(CreateError::NameTaken)),
+        Err(e) => Err(e),
     }
 }

@@ -1,6 +1,6 @@
 //! Start-up: the clean-stop marker and the snapshot of state the core starts from.
 
-use super::queries::ban_row;
+use super::rows::ban_row;
 use crate::core::Snapshot;
 use crate::core::snapshot::{AccountRow, ChannelRow};
 use crate::jobs::{MessageRow, MessageTarget};

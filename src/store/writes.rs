@@ -1,6 +1,6 @@
 //! The writer's plain writes: one statement per job, prepared once.
 
-use super::queries::conv_key;
+use super::rows::conv_key;
 use crate::jobs::{MessageRow, MessageTarget, RequestStatus, StoreJob};
 use rusqlite::{Connection, params};
 
@@ -54,6 +54,7 @@ pub fn write(db: &Connection, job: &StoreJob) -> Res<usize> {
             ],
         ),
         StoreJob::RemoveBan { id } => run("DELETE FROM bans WHERE id = ?1", params![id]),
+        StoreJob::DropChannel { id } => drop_channel(db, *id),
         StoreJob::SetPrivate { channel, private } => run(
             "UPDATE channels SET private = ?1 WHERE id = ?2",
             params![private, channel],
@@ -94,7 +95,7 @@ pub fn write(db: &Connection, job: &StoreJob) -> Res<usize> {
         | StoreJob::FindAccount { .. }
         | StoreJob::History { .. }
         | StoreJob::Audit { .. }
-        | StoreJob::RenameAccount { .. } => Ok(0),
+        | StoreJob::RenameAccount { .. } => unreachable!("not a plain write: {job:?}"),
     }
 }
 
@@ -113,4 +114,16 @@ fn insert_message(db: &Connection, m: &MessageRow) -> Res<usize> {
         conv,
         m.text
     ])
+}
+
+fn drop_channel(db: &Connection, id: i64) -> Res<usize> {
+    let mut n = 0;
+    for table in ["messages", "memberships", "channel_ops", "join_requests"] {
+        let sql = format!("DELETE FROM {table} WHERE channel = ?1");
+        n += db.prepare_cached(&sql)?.execute([id])?;
+    }
+    n += db
+        .prepare_cached("DELETE FROM channels WHERE id = ?1")?
+        .execute([id])?;
+    Ok(n)
 }

@@ -44,7 +44,9 @@ impl Drop for TempDir {
     }
 }
 
-/// The config tests start from: port 0, a database in `dir`, cost 4, admin `root`.
+/// The config tests start from: port 0, a database in `dir`, cost 4, admin `root`. Test clients
+/// come from loopback, which `server.exempt_addresses` spares the per-address quotas by
+/// default; tests of those quotas empty the list.
 pub fn test_config(dir: &Path) -> Config {
     let mut c = Config::default();
     c.server.listen = "127.0.0.1:0".into();

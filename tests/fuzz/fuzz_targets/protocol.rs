@@ -7,14 +7,14 @@ use chatd::config::Config;
 use chatd::core::{Core, Input, Output, Settings};
 use chatd::jobs::{AuthJob, Completion, ConnId};
 use chatd::proto::Framer;
-use chatd::store::{queries, schema};
+use chatd::store::{apply, schema};
 use chatd::time::Now;
 use libfuzzer_sys::fuzz_target;
 
 fn run(core: &mut Core, db: &rusqlite::Connection, now: Now) {
     while let Some(out) = core.poll_output() {
         let done = match out {
-            Output::Store(job) => queries::apply(db, job),
+            Output::Store(job) => apply::apply_now(db, &job),
             Output::Auth(AuthJob::Hash { conn, name, .. }) => {
                 Some(Completion::Hashed { conn, name, hash: Some("$2b$04$fuzz".into()) })
             }
