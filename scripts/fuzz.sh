@@ -3,8 +3,9 @@
 # inputs each:
 #   scripts/fuzz.sh [SECONDS]     every target, SECONDS in all (default 60), split evenly
 #   scripts/fuzz.sh --release     the run before a release: 10^7 inputs for each shallow target
-#                                 (framing and parsing alone), 10^5 for the deep `protocol`
-#                                 target (framing, parsing, the core and an in-memory database)
+#                                 (`parse`: framing and parsing alone; `chat`: chat mode's
+#                                 translations), 10^5 for the deep `protocol` target (framing,
+#                                 parsing, the core and an in-memory database)
 #   FUZZ_TARGETS="parse" scripts/fuzz.sh 30    only the targets named
 # The deep target runs under the address sanitizer with debug assertions (it reaches SQLite's C
 # code); the shallow ones, pure safe Rust, as release builds without a sanitizer (their own
@@ -32,8 +33,14 @@ seed() {
         printf 'LOGIN root x\nBAN 10.0.0.0/8 1h :x\nBANS\nUNBAN 10.0.0.0/8\nKICK #a amy\n' >"$dir/seed-admin"
         ;;
     parse)
-        printf '\x03MSG #a :hi\r\nKICK #a bob :out\nBAN ::1 7d spam\n/msg bob :)\n' >"$dir/seed-lines"
-        printf '\x00HISTORY bob 5 40\nWHOIS bob online - - -\nOK BAN bob\n/history\n' >"$dir/seed-more"
+        printf '\x03MSG #a :hi\r\nKICK #a bob :out\nBAN ::1 7d spam\n' >"$dir/seed-lines"
+        printf '\x00HISTORY bob 5 40\nPRIVMSG amy ::)\nBANS\n' >"$dir/seed-more"
+        ;;
+    chat)
+        printf '/msg bob :)' >"$dir/seed-msg"
+        printf '/ban bob 2h spam' >"$dir/seed-ban"
+        printf 'WHOIS bob online 127.0.0.1 2026-11-22T02:13:37.123Z 127.0.0.1' >"$dir/seed-whois"
+        printf 'AUDIT 2026-11-22T02:13:37.123Z root BAN bob :until never: spam' >"$dir/seed-audit"
         ;;
     esac
 }
