@@ -108,6 +108,7 @@ fn a_silent_person_is_told_and_closed() {
     let mut amy = s.connect();
     amy.send("/register amy password1 password1");
     amy.expect("* welcome, amy");
+    amy.expect("* /join #channel"); // where to talk: no default channels here
     let lines = amy.read_to_close();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert!(
