@@ -10,7 +10,7 @@ use crate::proto::{Code, Frame, human, parse, parse::is_blank};
 use std::net::IpAddr;
 
 impl Core {
-    pub(super) fn connected(&mut self, conn: ConnId, ip: IpAddr) {
+    pub(super) fn connected(&mut self, conn: ConnId, ip: IpAddr, tls: bool) {
         let s = &self.settings;
         let refuse = if let Some(reason) = self.bans.address_ban(ip, self.now.wall_ms) {
             Some((Code::Banned, format!("this address is banned: {reason}")))
@@ -32,6 +32,7 @@ impl Core {
         let now = self.now.mono_ms;
         let session = Session {
             ip,
+            tls,
             account: None,
             pending: None,
             last_rx_ms: now,

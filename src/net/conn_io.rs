@@ -16,8 +16,8 @@ impl EventLoop {
             let Some(c) = self.conns.get_mut(slot) else {
                 return;
             };
-            if c.closing {
-                return self.drain(slot);
+            if c.closing && !c.transport.handshaking() {
+                return self.drain(slot); // a refused TLS client first reads why
             }
             let (id, ready) = (c.id, self.core.ready(c.id));
             if ready {
@@ -46,6 +46,7 @@ impl EventLoop {
             }
             reads += 1;
             match c.read(&mut self.scratch) {
+                Ok(ReadResult::Data) if c.transport.is_tls() => self.dirty.push(slot), // replies
                 Ok(ReadResult::Data) => {}
                 Ok(ReadResult::WouldBlock) => return,
                 Ok(ReadResult::Eof) => c.read_closed = true,

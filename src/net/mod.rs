@@ -1,7 +1,8 @@
 //! The event loop: the only code that touches sockets.
 //!
-//! One thread runs `EventLoop::run`: a mio `Poll` over the listener, the Waker and a slab of
-//! connections. Each turn it accepts until WouldBlock, reads from ready connections (lines go
+//! One thread runs `EventLoop::run`: a mio `Poll` over the listeners, the Waker and a slab of
+//! connections. Each listener says whether its connections speak TLS (`tls::Transport`); TLS
+//! configs arrive ready-made from other threads and are swapped in for new connections. Each turn it accepts until WouldBlock, reads from ready connections (lines go
 //! to the core one at a time, and only while the core says the connection is `ready`), drains
 //! the completion channel, fires due timers, applies the core's outputs, and then writes each
 //! connection that has output once. WRITABLE interest is registered only while output is
@@ -10,6 +11,7 @@
 mod accept;
 mod conn;
 mod conn_io;
+mod tls;
 
 use crate::auth::Hasher;
 use crate::core::{Core, Input, Output, Settings};
@@ -20,14 +22,16 @@ use crate::time::Now;
 use conn::Conn;
 use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token};
+use rustls::ServerConfig;
 use slab::Slab;
 use std::collections::VecDeque;
 use std::io;
+use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-/// The listener's token; connections use their slab key.
-const LISTENER: Token = Token(usize::MAX - 1);
+/// The first listener's token, the next ones count down; connections use their slab key.
+const FIRST_LISTENER: usize = usize::MAX - 3;
 /// The Waker's token.
 pub const WAKER: Token = Token(usize::MAX - 2);
 /// Reads per connection per turn, so one fast sender cannot starve the others.
@@ -40,6 +44,23 @@ pub enum LoopMsg {
     Done(Completion),
     Shutdown,
     Reload(Box<Settings>),
+    /// A new TLS config for new connections (live ones keep theirs).
+    Tls(Arc<ServerConfig>),
+}
+
+/// The protocol a listener's clients speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// chatd's own line protocol (PROTOCOL.md).
+    Native,
+}
+
+/// A listening socket and what its connections speak.
+pub struct Listener {
+    pub socket: TcpListener,
+    pub dialect: Dialect,
+    /// Its connections start with a TLS handshake.
+    pub tls: bool,
 }
 
 /// The byte limits the loop enforces per connection.
@@ -56,7 +77,9 @@ pub struct NetLimits {
 /// What the loop is built from.
 pub struct Parts {
     pub poll: Poll,
-    pub listener: TcpListener,
+    pub listeners: Vec<Listener>,
+    /// Needed when a listener has `tls`.
+    pub tls: Option<Arc<ServerConfig>>,
     pub core: Core,
     pub writer: Writer,
     pub hasher: Hasher,
@@ -78,7 +101,8 @@ impl NetLimits {
 /// The loop and everything it owns.
 pub struct EventLoop {
     poll: Poll,
-    listener: TcpListener,
+    listeners: Vec<Listener>,
+    tls: Option<Arc<ServerConfig>>,
     core: Core,
     writer: Writer,
     hasher: Hasher,
@@ -105,7 +129,8 @@ impl EventLoop {
         let origin = Instant::now();
         EventLoop {
             poll: parts.poll,
-            listener: parts.listener,
+            listeners: parts.listeners,
+            tls: parts.tls,
             core: parts.core,
             writer: parts.writer,
             hasher: parts.hasher,
@@ -128,9 +153,12 @@ impl EventLoop {
 
     /// Runs until a shutdown has been handled and every connection is closed.
     pub fn run(mut self) -> io::Result<()> {
-        self.poll
-            .registry()
-            .register(&mut self.listener, LISTENER, Interest::READABLE)?;
+        for (i, l) in self.listeners.iter_mut().enumerate() {
+            let token = Token(FIRST_LISTENER - i);
+            self.poll
+                .registry()
+                .register(&mut l.socket, token, Interest::READABLE)?;
+        }
         let mut events = Events::with_capacity(1024);
         self.notify("READY=1");
         loop {
@@ -147,8 +175,10 @@ impl EventLoop {
             }
             for ev in events.iter() {
                 match ev.token() {
-                    LISTENER => self.accept_all(),
                     WAKER => {}
+                    Token(t) if self.listener_index(t).is_some() => {
+                        self.accept_all(FIRST_LISTENER - t)
+                    }
                     Token(slot) if ev.is_writable() && !ev.is_readable() => self.dirty.push(slot),
                     Token(slot) => {
                         self.dirty.push(slot);
@@ -225,6 +255,10 @@ impl EventLoop {
             match msg {
                 LoopMsg::Done(done) => self.input(Input::Done(done)),
                 LoopMsg::Reload(settings) => self.reload(*settings),
+                LoopMsg::Tls(config) => {
+                    self.tls = Some(config);
+                    log::info!("TLS certificate reloaded: new connections get it");
+                }
                 LoopMsg::Shutdown => self.shutdown(),
             }
         }
@@ -246,7 +280,9 @@ impl EventLoop {
             log::info!("shutting down");
             self.notify("STOPPING=1");
             self.stopping = Some(Instant::now());
-            let _ = self.poll.registry().deregister(&mut self.listener);
+            for l in &mut self.listeners {
+                let _ = self.poll.registry().deregister(&mut l.socket);
+            }
             self.input(Input::Shutdown);
             let slots: Vec<usize> = self.conns.iter().map(|(s, _)| s).collect();
             for slot in slots {
@@ -271,6 +307,13 @@ impl EventLoop {
                 Output::Resume(id) => self.again.extend(self.slot(id)),
             }
         }
+    }
+
+    /// The listener a token stands for.
+    fn listener_index(&self, token: usize) -> Option<usize> {
+        FIRST_LISTENER
+            .checked_sub(token)
+            .filter(|&i| i < self.listeners.len())
     }
 
     fn slot(&self, id: ConnId) -> Option<usize> {
