@@ -59,7 +59,7 @@ impl Read for TlsReader {
                 tls.read_tls(&mut bytes)?;
                 tls.process_new_packets().map_err(io::Error::other)?;
             }
-            write_pending(&mut tls, &mut self.tcp)?;
+            write_pending(&mut tls, &self.tcp)?;
         }
     }
 }
