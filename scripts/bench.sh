@@ -73,7 +73,7 @@ for run in $(seq "$runs"); do
     bench fanout --members 10 --senders 10 --rate 2223 --seconds $secs
     bench persist --senders 10 --window 16 --seconds $secs
     bench login --mode register --count $big --inflight $big
-    bench handshake --tls-addr "127.0.0.1:$tls_port" --count 200 --inflight 8
+    bench handshake --tls-addr "127.0.0.1:$tls_port" --count 200 --inflight 200
     bench history --messages $hist --requests 40000 --clients 16 --window 1 --limit 100
     stop
     start 4   # a fresh server: memory freed by the scenarios above stays resident

@@ -1,19 +1,36 @@
-//! Accepting connections, also when the process is out of file descriptors.
+//! The listeners (address, dialect, TLS or not) and accepting their connections, also when the
+//! process is out of file descriptors.
 //!
 //! `accept_all` accepts until WouldBlock. On EMFILE/ENFILE the loop gives up its spare
 //! descriptor, accepts the waiting connection, tells it `FAIL CONNECT SERVER_FULL` (on a TLS
-//! listener: nothing) and closes it, then takes the spare back: the backlog drains with an answer instead of clients hanging, and
-//! the loop does not spin (mio is edge-triggered, so nothing re-fires until a new connection).
+//! listener: nothing) and closes it, then takes the spare back: the backlog drains with an
+//! answer instead of clients hanging, and the loop does not spin (mio is edge-triggered, so
+//! nothing re-fires until a new connection).
 
 use super::conn::Conn;
 use super::tls::Transport;
 use super::{EventLoop, Input};
 use crate::jobs::ConnId;
 use crate::proto::{Code, render};
-use mio::net::TcpStream;
+use mio::net::{TcpListener, TcpStream};
 use mio::{Interest, Token};
 use std::io::{self, Write};
 use std::net::SocketAddr;
+
+/// The protocol a listener's clients speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// chatd's own line protocol (PROTOCOL.md).
+    Native,
+}
+
+/// A listening socket and what its connections speak.
+pub struct Listener {
+    pub socket: TcpListener,
+    pub dialect: Dialect,
+    /// Its connections start with a TLS handshake.
+    pub tls: bool,
+}
 
 impl EventLoop {
     /// Accepts what waits on listener `index`.

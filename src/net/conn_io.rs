@@ -44,6 +44,12 @@ impl EventLoop {
                 }
                 return;
             }
+            if c.transport.handshaking() {
+                if self.handshakes_left == 0 {
+                    return self.again.push(slot); // this turn's handshake work is done
+                }
+                self.handshakes_left -= 1;
+            }
             reads += 1;
             match c.read(&mut self.scratch) {
                 Ok(ReadResult::Data) if c.transport.is_tls() => self.dirty.push(slot), // replies

@@ -19,8 +19,8 @@ use crate::jobs::{Completion, ConnId};
 use crate::notify::Notifier;
 use crate::store::Writer;
 use crate::time::Now;
+pub use accept::{Dialect, Listener};
 use conn::Conn;
-use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token};
 use rustls::ServerConfig;
 use slab::Slab;
@@ -36,6 +36,11 @@ const FIRST_LISTENER: usize = usize::MAX - 3;
 pub const WAKER: Token = Token(usize::MAX - 2);
 /// Reads per connection per turn, so one fast sender cannot starve the others.
 const READS_PER_TURN: usize = 8;
+/// TLS handshake reads per turn (one may cost a key exchange and a signature, ~0.2 ms): the
+/// rest wait for the next turn, so a storm of handshakes cannot hold up everyone's lines for
+/// long (chatd-bench's handshake storm: 2 keeps chat latency near its quiet level and the
+/// handshake rate where 8 or no cap had it).
+const HANDSHAKES_PER_TURN: usize = 2;
 /// How long a closing connection may take to drain its last lines.
 const LINGER: Duration = Duration::from_secs(2);
 
@@ -46,21 +51,6 @@ pub enum LoopMsg {
     Reload(Box<Settings>),
     /// A new TLS config for new connections (live ones keep theirs).
     Tls(Arc<ServerConfig>),
-}
-
-/// The protocol a listener's clients speak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    /// chatd's own line protocol (PROTOCOL.md).
-    Native,
-}
-
-/// A listening socket and what its connections speak.
-pub struct Listener {
-    pub socket: TcpListener,
-    pub dialect: Dialect,
-    /// Its connections start with a TLS handshake.
-    pub tls: bool,
 }
 
 /// The byte limits the loop enforces per connection.
@@ -118,6 +108,8 @@ pub struct EventLoop {
     again: Vec<usize>,
     lingering: VecDeque<(Instant, ConnId)>,
     scratch: Vec<u8>,
+    /// Handshake reads left this turn.
+    handshakes_left: usize,
     stopping: Option<Instant>,
     /// A spare descriptor, given up to refuse a connection when the process runs out.
     reserve_fd: Option<std::fs::File>,
@@ -146,6 +138,7 @@ impl EventLoop {
             again: Vec::new(),
             lingering: VecDeque::new(),
             scratch: vec![0; 16 * 1024],
+            handshakes_left: HANDSHAKES_PER_TURN,
             stopping: None,
             reserve_fd: std::fs::File::open("/dev/null").ok(),
         }
@@ -170,6 +163,7 @@ impl EventLoop {
                 return Err(e);
             }
             self.now = Now::read(self.origin);
+            self.handshakes_left = HANDSHAKES_PER_TURN;
             for slot in std::mem::take(&mut self.again) {
                 self.pump(slot);
             }
