@@ -48,7 +48,10 @@ fn bad_values_are_errors() {
 #[test]
 fn a_tls_listener_needs_an_address_a_cert_and_a_key() {
     let err = Config::from_toml("[server]\ntls_listen = \"0.0.0.0:6697\"\n").unwrap_err();
-    assert!(err.contains("tls.cert: is needed by server.tls_listen"), "{err}");
+    assert!(
+        err.contains("tls.cert: is needed by server.tls_listen"),
+        "{err}"
+    );
     let only_cert = "[server]\ntls_listen = \"0.0.0.0:6697\"\n[tls]\ncert = \"c.pem\"\n";
     let err = Config::from_toml(only_cert).unwrap_err();
     assert!(err.starts_with("3:1: tls.key:"), "{err}");
@@ -57,6 +60,9 @@ fn a_tls_listener_needs_an_address_a_cert_and_a_key() {
     assert!(err.starts_with("2:1: server.tls_listen:"), "{err}");
     let good = "[server]\ntls_listen = \"0.0.0.0:6697\"\n[tls]\ncert = \"c\"\nkey = \"k\"\n";
     let c = Config::from_toml(good).unwrap();
-    assert_eq!(c.tls_listen_addr(), Ok(Some("0.0.0.0:6697".parse().unwrap())));
+    assert_eq!(
+        c.tls_listen_addr(),
+        Ok(Some("0.0.0.0:6697".parse().unwrap()))
+    );
     assert_eq!(Config::default().tls_listen_addr(), Ok(None));
 }

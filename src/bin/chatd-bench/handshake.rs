@@ -41,7 +41,10 @@ pub fn run(setup: &Setup, tls: SocketAddr, count: usize, inflight: usize) -> io:
     r.num("chat_p99_ms", chat.quantile_ms(0.99));
     r.num("chat_max_ms", chat.max_ms());
     r.num("chat_samples", chat.count() as f64);
-    r.num("server_cpu_ms_per_handshake", server_cpu * 1000.0 / count as f64);
+    r.num(
+        "server_cpu_ms_per_handshake",
+        server_cpu * 1000.0 / count as f64,
+    );
     Ok(r)
 }
 
