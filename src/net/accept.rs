@@ -98,20 +98,16 @@ impl EventLoop {
         drop(spare);
         let refused = self.listeners[index].socket.accept();
         let waiting = refused.is_ok();
+        // a TLS client cannot read a plaintext FAIL: it is just closed
         if let Ok((mut stream, addr)) = refused {
             log::warn!("out of file descriptors: refusing {addr}");
-            if self.listeners[index].tls {
-                return self.take_spare(); // a TLS client cannot read a plaintext FAIL
+            if !self.listeners[index].tls {
+                let text = "the server is out of resources; try again later";
+                let fail = render::fail("CONNECT", Code::ServerFull, &[], text);
+                let _ = stream.write(fail.as_bytes());
             }
-            let text = "the server is out of resources; try again later";
-            let _ = stream.write(render::fail("CONNECT", Code::ServerFull, &[], text).as_bytes());
         }
-        waiting && self.take_spare()
-    }
-
-    /// Takes the spare descriptor back; false if it cannot.
-    fn take_spare(&mut self) -> bool {
         self.reserve_fd = std::fs::File::open("/dev/null").ok();
-        self.reserve_fd.is_some()
+        waiting && self.reserve_fd.is_some()
     }
 }
