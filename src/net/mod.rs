@@ -2,11 +2,13 @@
 //!
 //! One thread runs `EventLoop::run`: a mio `Poll` over the listeners, the Waker and a slab of
 //! connections. Each listener says whether its connections speak TLS (`tls::Transport`); TLS
-//! configs arrive ready-made from other threads and are swapped in for new connections. Each turn it accepts until WouldBlock, reads from ready connections (lines go
-//! to the core one at a time, and only while the core says the connection is `ready`), drains
-//! the completion channel, fires due timers, applies the core's outputs, and then writes each
-//! connection that has output once. WRITABLE interest is registered only while output is
-//! queued. An error on one connection ends that connection, never the loop.
+//! configs arrive ready-made from other threads and are swapped in for new connections. Each
+//! turn it accepts until WouldBlock, reads from ready connections (lines go to the core one at
+//! a time, and only while the core says the connection is `ready`; at most
+//! `HANDSHAKES_PER_TURN` TLS handshake reads), drains the completion channel, fires due timers,
+//! applies the core's outputs, and then writes each connection that has output once. WRITABLE
+//! interest is registered only while output is queued. An error on one connection ends that
+//! connection, never the loop.
 
 mod accept;
 mod conn;
