@@ -22,12 +22,17 @@ pid=
 stop() { if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; fi; }
 trap 'stop; rm -rf "$work"' EXIT
 port=$((20000 + RANDOM % 20000))
+tls_port=$((port + 1))
+# a throwaway self-signed certificate for the TLS listener (the bench does not check it)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+    -subj /CN=localhost -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 
 start() { # start COST
     rm -rf "$work/data"
     cat > "$work/bench.toml" <<TOML
 [server]
 listen = "127.0.0.1:$port"
+tls_listen = "127.0.0.1:$tls_port"
 max_clients = 20000
 max_clients_per_ip = 20000
 help_file = "$PWD/config/help.txt"
@@ -46,6 +51,9 @@ login_timeout_secs = 3600
 sessions_per_account = 20000
 login_failures = 1000000
 account_login_failures = 1000000
+[tls]
+cert = "$work/cert.pem"
+key = "$work/key.pem"
 TOML
     RUST_LOG=warn target/release/chatd --config "$work/bench.toml" 2>"$work/chatd.log" &
     pid=$!
@@ -70,6 +78,7 @@ for run in $(seq "$runs"); do
     bench fanout --members 10 --senders 10 --rate 2223 --seconds $secs
     bench persist --senders 10 --window 16 --seconds $secs
     bench login --mode register --count $big --inflight $big
+    bench handshake --tls-addr "127.0.0.1:$tls_port" --count 200 --inflight 200
     bench history --messages $hist --requests 40000 --clients 16 --window 1 --limit 100
     stop
     start 4   # a fresh server: memory freed by the scenarios above stays resident

@@ -16,6 +16,7 @@ pub struct Config {
     pub storage: StorageConfig,
     pub auth: AuthConfig,
     pub limits: Limits,
+    pub tls: TlsConfig,
 }
 
 /// `[server]`: where to listen and what to tell clients.
@@ -35,6 +36,19 @@ pub struct ServerConfig {
     pub default_channels: Vec<String>,
     /// Addresses and CIDRs not counted by the per-address quotas (the operator's own tools).
     pub exempt_addresses: Vec<String>,
+    /// The native protocol over TLS; absent: no TLS listener.
+    pub tls_listen: Option<String>,
+}
+
+/// `[tls]`: the certificate chain and key for the TLS listeners. A relative path is read from
+/// `$CREDENTIALS_DIRECTORY` when that is set (systemd `LoadCredential=`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TlsConfig {
+    /// PEM certificate chain, the server's certificate first.
+    pub cert: Option<PathBuf>,
+    /// PEM private key: PKCS#8, PKCS#1 (RSA) or SEC1 (EC).
+    pub key: Option<PathBuf>,
 }
 
 /// `[storage]`: the SQLite database.
@@ -99,6 +113,7 @@ impl Default for ServerConfig {
             help_file: PathBuf::new(),
             default_channels: Vec::new(),
             exempt_addresses: vec!["127.0.0.0/8".into(), "::1".into()],
+            tls_listen: None,
         }
     }
 }
@@ -167,7 +182,7 @@ impl Config {
             let at = e.span().map_or(0, |s| s.start);
             located(text, at, e.message().trim_end())
         })?;
-        if let Some((key, why)) = config.first_problem() {
+        if let Some((key, why)) = config.first_problem().or_else(|| config.tls_problem()) {
             return Err(located(
                 text,
                 key_offset(text, key),
@@ -183,6 +198,31 @@ impl Config {
             .listen
             .parse()
             .map_err(|_| format!("server.listen: not an address: {:?}", self.server.listen))
+    }
+
+    /// The TLS listen address, parsed; `None` when there is no TLS listener.
+    pub fn tls_listen_addr(&self) -> Result<Option<SocketAddr>, String> {
+        let Some(text) = &self.server.tls_listen else {
+            return Ok(None);
+        };
+        let addr = text
+            .parse()
+            .map_err(|_| format!("server.tls_listen: not an address: {text:?}"))?;
+        Ok(Some(addr))
+    }
+
+    /// A TLS key that is wrong: its key and why.
+    fn tls_problem(&self) -> Option<(&'static str, &'static str)> {
+        let listens = self.server.tls_listen.is_some();
+        if self.tls_listen_addr().is_err() {
+            Some(("server.tls_listen", "not an address like 0.0.0.0:6697"))
+        } else if listens && self.tls.cert.is_none() {
+            Some(("tls.cert", "is needed by server.tls_listen"))
+        } else if listens && self.tls.key.is_none() {
+            Some(("tls.key", "is needed by server.tls_listen"))
+        } else {
+            None
+        }
     }
 
     /// The first value out of range: its key and why.

@@ -52,3 +52,25 @@ fn bad_values_are_errors() {
     assert!(Config::from_toml("[auth]\nbcrypt_cost = 2\n").is_err());
     assert!(Config::from_toml("[limits]\nhistory_default = 500\n").is_err());
 }
+
+#[test]
+fn a_tls_listener_needs_an_address_a_cert_and_a_key() {
+    let err = Config::from_toml("[server]\ntls_listen = \"0.0.0.0:6697\"\n").unwrap_err();
+    assert!(
+        err.contains("tls.cert: is needed by server.tls_listen"),
+        "{err}"
+    );
+    let only_cert = "[server]\ntls_listen = \"0.0.0.0:6697\"\n[tls]\ncert = \"c.pem\"\n";
+    let err = Config::from_toml(only_cert).unwrap_err();
+    assert!(err.starts_with("3:1: tls.key:"), "{err}");
+    let bad = "[server]\ntls_listen = \"port 6697\"\n[tls]\ncert = \"c\"\nkey = \"k\"\n";
+    let err = Config::from_toml(bad).unwrap_err();
+    assert!(err.starts_with("2:1: server.tls_listen:"), "{err}");
+    let good = "[server]\ntls_listen = \"0.0.0.0:6697\"\n[tls]\ncert = \"c\"\nkey = \"k\"\n";
+    let c = Config::from_toml(good).unwrap();
+    assert_eq!(
+        c.tls_listen_addr(),
+        Ok(Some("0.0.0.0:6697".parse().unwrap()))
+    );
+    assert_eq!(Config::default().tls_listen_addr(), Ok(None));
+}

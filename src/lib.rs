@@ -2,7 +2,7 @@
 //!
 //! `proto` turns bytes into commands and replies into text; `core` is the protocol state machine
 //! (no I/O); `net` runs the mio loop; `store` is the SQLite writer thread; `auth` the bcrypt
-//! workers; `server` wires them together. `config` reads the TOML file.
+//! workers; `server` wires them together. `config` reads the TOML file; `tls` its certificates.
 
 pub mod admin;
 pub mod auth;
@@ -15,3 +15,4 @@ pub mod proto;
 pub mod server;
 pub mod store;
 pub mod time;
+pub mod tls;

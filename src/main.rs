@@ -8,7 +8,8 @@
 //! ```
 //! Signals are taken by a thread of their own (signal-hook's iterator) and forwarded to the
 //! event loop through its channel and Waker, the same path tests use; so the config file is
-//! read off the loop. SIGTERM and SIGINT stop cleanly; SIGHUP reloads the config file.
+//! read off the loop. SIGTERM and SIGINT stop cleanly; SIGHUP reloads the config file and the
+//! TLS certificate (a renewed one goes to new connections).
 
 use chatd::config::Config;
 use chatd::notify::Notifier;
@@ -81,6 +82,9 @@ fn run(cli: Cli) -> Result<(), String> {
     let config = Config::load(&cli.config)?;
     if cli.check_config {
         server::settings(&config)?;
+        if config.server.tls_listen.is_some() {
+            chatd::tls::load(&config.tls)?;
+        }
         println!("{}: ok", cli.config.display());
         return Ok(());
     }
@@ -128,11 +132,18 @@ fn serve(config: &Config, path: &Path) -> Result<(), String> {
 fn reload(control: &Control, path: &Path, notifier: &Notifier) {
     notifier.send("RELOADING=1");
     log::info!("SIGHUP: reloading {}", path.display());
-    match Config::load(path).and_then(|c| server::settings(&c)) {
-        Ok(settings) => control.reload(settings),
+    let loaded = Config::load(path).and_then(|c| server::settings(&c).map(|s| (c, s)));
+    let config = match loaded {
+        Ok((config, settings)) => {
+            control.reload(settings);
+            config
+        }
         Err(e) => {
             log::error!("reload failed, keeping the old config: {e}");
-            notifier.send("READY=1");
+            return notifier.send("READY=1");
         }
+    };
+    if let Err(e) = control.reload_tls(&config) {
+        log::error!("reload: keeping the old TLS certificate: {e}");
     }
 }

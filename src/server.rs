@@ -8,7 +8,7 @@ use crate::auth::Hasher;
 use crate::config::Config;
 use crate::core::{Core, Settings};
 use crate::jobs::Notify;
-use crate::net::{EventLoop, LoopMsg, NetLimits, Parts, WAKER};
+use crate::net::{Dialect, EventLoop, Listener, LoopMsg, NetLimits, Parts, WAKER};
 use crate::notify::Notifier;
 use crate::store::Store;
 use mio::net::TcpListener;
@@ -21,6 +21,7 @@ use std::thread::JoinHandle;
 /// A running server.
 pub struct ServerHandle {
     addr: SocketAddr,
+    tls_addr: Option<SocketAddr>,
     control: Control,
     thread: Option<JoinHandle<Result<(), String>>>,
 }
@@ -41,6 +42,20 @@ impl Control {
     /// Applies new settings without dropping anyone.
     pub fn reload(&self, settings: Settings) {
         self.send(LoopMsg::Reload(Box::new(settings)));
+    }
+
+    /// Gives new TLS connections this config; live ones keep theirs.
+    pub fn set_tls(&self, config: Arc<rustls::ServerConfig>) {
+        self.send(LoopMsg::Tls(config));
+    }
+
+    /// Re-reads the certificate and key when there is a TLS listener (on the calling thread,
+    /// never the loop's). On an error the loop keeps the config it has.
+    pub fn reload_tls(&self, config: &Config) -> Result<(), String> {
+        if config.server.tls_listen.is_some() {
+            self.set_tls(crate::tls::load(&config.tls)?);
+        }
+        Ok(())
     }
 
     fn send(&self, msg: LoopMsg) {
@@ -75,8 +90,22 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
     let waker = Arc::new(
         Waker::new(poll.registry(), WAKER).map_err(|e| format!("cannot create the waker: {e}"))?,
     );
-    let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let tls_addr = config.tls_listen_addr()?;
+    let tls = match tls_addr {
+        Some(_) => Some(crate::tls::load(&config.tls)?),
+        None => None,
+    };
+    let mut listeners = vec![listen(addr, Dialect::Native, false)?];
+    listeners.extend(
+        tls_addr
+            .map(|a| listen(a, Dialect::Native, true))
+            .transpose()?,
+    );
+    let addrs: Vec<SocketAddr> = listeners
+        .iter()
+        .map(|l| l.socket.local_addr())
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
     let (tx, inbox) = channel();
     let notify: Notify = {
         let (tx, waker) = (tx.clone(), waker.clone());
@@ -104,7 +133,8 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
                 max_lag,
                 notifier,
                 poll,
-                listener,
+                listeners,
+                tls,
                 core,
                 writer,
                 hasher,
@@ -114,9 +144,13 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
             EventLoop::new(parts).run()
         })
         .map_err(|e| format!("cannot start the loop thread: {e}"))?;
-    log::info!("listening on {addr}");
+    log::info!("listening on {}", addrs[0]);
+    if let Some(a) = addrs.get(1) {
+        log::info!("listening for TLS on {a}");
+    }
     Ok(ServerHandle {
-        addr,
+        addr: addrs[0],
+        tls_addr: addrs.get(1).copied(),
         control: Control { tx, waker },
         thread: Some(thread),
     })
@@ -126,6 +160,11 @@ impl ServerHandle {
     /// The address the server listens on (with the real port when the config said 0).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The TLS listener's address, if there is one.
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.tls_addr
     }
 
     /// A handle to stop or reload the server from another thread.
@@ -156,4 +195,14 @@ impl Drop for ServerHandle {
             let _ = self.join();
         }
     }
+}
+
+/// Binds a listener.
+fn listen(addr: SocketAddr, dialect: Dialect, tls: bool) -> Result<Listener, String> {
+    let socket = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    Ok(Listener {
+        socket,
+        dialect,
+        tls,
+    })
 }

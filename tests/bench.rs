@@ -131,3 +131,29 @@ fn every_scenario_runs_at_a_tiny_size() {
     );
     assert_eq!(field(&out, "samples"), 20.0);
 }
+
+#[test]
+fn the_tls_handshake_storm_runs_at_a_tiny_size() {
+    let dir = TempDir::new();
+    let (cert, key) = common::tls::TestCa::new().leaf().write(&dir.0);
+    let tls = format!("[tls]\ncert = {cert:?}\nkey = {key:?}");
+    let server = "max_clients = 20\ntls_listen = \"127.0.0.1:0\"";
+    let path = dir.0.join("chatd.toml");
+    std::fs::write(&path, base_config(&dir.0, server, &tls)).unwrap();
+    let mut d = Daemon::start(&path, None);
+    let line = d.wait_log("listening for TLS on ");
+    let tls_addr = line.rsplit(' ').next().unwrap().trim().to_owned();
+    let args = [
+        "handshake",
+        "--tls-addr",
+        &tls_addr,
+        "--count",
+        "10",
+        "--inflight",
+        "2",
+    ];
+    let out = bench(&d, &dir, &args);
+    assert!(out.starts_with("| handshake | TLS C=10 K=2 |"), "{out}");
+    assert_eq!(field(&out, "failures"), 0.0);
+    assert!(field(&out, "handshake_p50_ms") > 0.0 && field(&out, "chat_samples") > 0.0);
+}

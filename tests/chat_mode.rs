@@ -214,7 +214,7 @@ fn every_reply_and_event_reads_as_a_sentence() {
     root.says(
         "/whois bobby",
         &[
-            "* bobby is online, connected from 127.0.0.1",
+            "* bobby is online, connected from 127.0.0.1 in plain text",
             "  last seen <when> from 127.0.0.1",
         ],
     );

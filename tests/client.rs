@@ -81,3 +81,41 @@ fn the_client_survives_the_server_going_away_and_a_resize() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_client_connects_over_tls_with_a_ca_file() {
+    let ca = common::tls::TestCa::new();
+    let (s, _) = common::tls::tls_server(&ca);
+    let ca_file = s.dir.0.join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let mut root = s.admin();
+    let t = Tmux(format!("chatd-client-tls-{}", std::process::id()));
+    let cmd = format!(
+        "CHATD_SERVER={} {} --ca {}",
+        s.tls_addr(),
+        env!("CARGO_BIN_EXE_chatd-client"),
+        ca_file.display()
+    );
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        &t.0,
+        "-x",
+        "110",
+        "-y",
+        "30",
+        &cmd,
+    ]);
+    t.shows("TLS: on");
+    t.keys(&["Enter"]);
+    t.shows("Log in");
+    t.keys(&["C-r"]);
+    t.keys(&["tls", "Tab", "password1", "Tab", "password1", "Enter"]);
+    t.shows("logged in as tls");
+    root.expect("ONLINE tls");
+    let whois = root.cmd("WHOIS tls");
+    assert_eq!(whois[0].split(' ').nth(6), Some("tls"), "{whois:?}");
+    t.keys(&["C-q"]);
+    assert_eq!(root.recv(), "OFFLINE tls :connection closed");
+}

@@ -77,13 +77,14 @@ fn whois_knows_where_a_name_is_connected_from() {
     let f: Vec<&str> = w[0].split(' ').collect();
     assert_eq!(&f[..4], ["WHOIS", "amy", "online", "127.0.0.2,127.0.0.3"]);
     assert!(f[4].ends_with('Z') && f[5] == "127.0.0.3", "{}", w[0]);
+    assert_eq!(f[6], "plain", "{}", w[0]);
     assert_eq!(w[1], "OK WHOIS amy");
     a1.ok("QUIT", "BYE :quit");
     a2.ok("QUIT", "BYE :quit");
     root.expect("OFFLINE amy");
     let w = root.cmd("WHOIS amy");
     let f: Vec<&str> = w[0].split(' ').collect();
-    assert_eq!((f[2], f[3], f[5]), ("offline", "-", "127.0.0.3"));
+    assert_eq!((f[2], f[3], f[5], f[6]), ("offline", "-", "127.0.0.3", "-"));
     let mut a3 = s.connect_from("127.0.0.4");
     a3.ok("LOGIN amy password1", "OK LOGIN amy");
     root.expect("ONLINE amy");

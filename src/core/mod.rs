@@ -60,8 +60,8 @@ pub const NO_OWNER: i64 = 0;
 /// An event for the core.
 #[derive(Debug)]
 pub enum Input {
-    /// A connection was accepted from `ip`.
-    Connected { conn: ConnId, ip: IpAddr },
+    /// A connection was accepted from `ip`; `tls` when it came in on a TLS listener.
+    Connected { conn: ConnId, ip: IpAddr, tls: bool },
     /// A line (or framing error) from a connection.
     Frame { conn: ConnId, frame: Frame },
     /// The peer sent EOF and every line it sent is handled: BYE, then close.
@@ -146,7 +146,7 @@ impl Core {
     pub fn handle(&mut self, now: Now, input: Input) {
         self.now = now;
         match input {
-            Input::Connected { conn, ip } => self.connected(conn, ip),
+            Input::Connected { conn, ip, tls } => self.connected(conn, ip, tls),
             Input::Frame { conn, frame } => self.frame(conn, frame),
             Input::Eof { conn } => self.close(conn, "connection closed", true),
             Input::Flood { conn } => self.close(conn, "flooding", true),

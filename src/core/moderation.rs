@@ -230,8 +230,8 @@ impl Core {
     }
 
     /// # Format
-    /// `WHOIS <name>` (admin) → `WHOIS <name> <status> <current IPs or -> <last seen> <last IP>`,
-    /// then `OK WHOIS <name>`.
+    /// `WHOIS <name>` (admin) → `WHOIS <name> <status> <current IPs or -> <last seen> <last IP>
+    /// <transports>`, then `OK WHOIS <name>`; transports: `tls`, `plain`, `tls,plain` or `-`.
     pub(super) fn whois(&mut self, conn: ConnId, me: i64, name: &str) {
         if !self.require_admin(conn, me, "WHOIS") {
             return;
@@ -240,11 +240,15 @@ impl Core {
             return;
         };
         let mut ips: Vec<String> = Vec::new();
+        let (mut tls, mut plain) = (false, false);
         for s in self.world.sessions_of(id) {
-            let ip = self.sessions[&s].ip.to_string();
+            let session = &self.sessions[&s];
+            let ip = session.ip.to_string();
             if !ips.contains(&ip) {
                 ips.push(ip);
             }
+            tls |= session.tls;
+            plain |= !session.tls;
         }
         let ips = if ips.is_empty() {
             "-".to_owned()
@@ -258,6 +262,7 @@ impl Core {
             &ips,
             a.last_seen_ms,
             a.last_ip.as_deref(),
+            transports(tls, plain),
         );
         self.reply(conn, vec![line], "WHOIS", &[&name]);
     }
@@ -294,5 +299,15 @@ impl Core {
             .collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "AUDIT", &[&count]);
+    }
+}
+
+/// WHOIS's last field: how the current sessions are connected.
+fn transports(tls: bool, plain: bool) -> &'static str {
+    match (tls, plain) {
+        (true, true) => "tls,plain",
+        (true, false) => "tls",
+        (false, true) => "plain",
+        (false, false) => "-",
     }
 }

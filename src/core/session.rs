@@ -11,7 +11,7 @@ use crate::proto::{Code, Frame, human, parse, parse::is_blank};
 use std::net::IpAddr;
 
 impl Core {
-    pub(super) fn connected(&mut self, conn: ConnId, ip: IpAddr) {
+    pub(super) fn connected(&mut self, conn: ConnId, ip: IpAddr, tls: bool) {
         let group = addr_group(ip);
         let admission = self.slots.admit(group, self.slot_limits(ip));
         if let Some((code, text)) = self.refusal(ip, admission) {
@@ -33,6 +33,7 @@ impl Core {
         }
         let session = Session {
             ip,
+            tls,
             account: None,
             pending: None,
             last_rx_ms: now,

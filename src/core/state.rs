@@ -54,6 +54,8 @@ pub struct Away {
 #[derive(Debug)]
 pub struct Session {
     pub ip: IpAddr,
+    /// The connection came in over TLS.
+    pub tls: bool,
     pub account: Option<i64>,
     pub pending: Option<Pending>,
     pub last_rx_ms: u64,

@@ -85,6 +85,7 @@ impl Harness {
         self.input(Input::Connected {
             conn: c,
             ip: "127.0.0.1".parse().unwrap(),
+            tls: false,
         });
         c
     }

@@ -1,28 +1,47 @@
-//! Accepting connections, also when the process is out of file descriptors.
+//! The listeners (address, dialect, TLS or not) and accepting their connections, also when the
+//! process is out of file descriptors.
 //!
 //! `accept_all` accepts until WouldBlock. On EMFILE/ENFILE the loop gives up its spare
-//! descriptor, accepts the waiting connection, tells it `FAIL CONNECT SERVER_FULL` and closes it,
-//! then takes the spare back: the backlog drains with an answer instead of clients hanging, and
-//! the loop does not spin (mio is edge-triggered, so nothing re-fires until a new connection).
+//! descriptor, accepts the waiting connection, tells it `FAIL CONNECT SERVER_FULL` (on a TLS
+//! listener: nothing) and closes it, then takes the spare back: the backlog drains with an
+//! answer instead of clients hanging, and the loop does not spin (mio is edge-triggered, so
+//! nothing re-fires until a new connection).
 
 use super::conn::Conn;
+use super::tls::Transport;
 use super::{EventLoop, Input};
 use crate::jobs::ConnId;
 use crate::proto::{Code, render};
-use mio::net::TcpStream;
+use mio::net::{TcpListener, TcpStream};
 use mio::{Interest, Token};
 use std::io::{self, Write};
 use std::net::SocketAddr;
 
+/// The protocol a listener's clients speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// chatd's own line protocol (PROTOCOL.md).
+    Native,
+}
+
+/// A listening socket and what its connections speak.
+pub struct Listener {
+    pub socket: TcpListener,
+    pub dialect: Dialect,
+    /// Its connections start with a TLS handshake.
+    pub tls: bool,
+}
+
 impl EventLoop {
-    pub(super) fn accept_all(&mut self) {
+    /// Accepts what waits on listener `index`.
+    pub(super) fn accept_all(&mut self, index: usize) {
         while self.stopping.is_none() {
-            match self.listener.accept() {
-                Ok((stream, addr)) => self.add_conn(stream, addr),
+            match self.listeners[index].socket.accept() {
+                Ok((stream, addr)) => self.add_conn(stream, addr, index),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if matches!(e.raw_os_error(), Some(23 | 24)) => {
-                    if !self.refuse_without_fds() {
+                    if !self.refuse_without_fds(index) {
                         return;
                     }
                 }
@@ -34,7 +53,12 @@ impl EventLoop {
         }
     }
 
-    fn add_conn(&mut self, stream: TcpStream, addr: SocketAddr) {
+    fn add_conn(&mut self, stream: TcpStream, addr: SocketAddr, index: usize) {
+        let tls = self.listeners[index].tls;
+        let transport = match Transport::new(self.tls.as_ref().filter(|_| tls)) {
+            Ok(t) => t,
+            Err(e) => return log::warn!("cannot start TLS for {addr}: {e}"),
+        };
         let _ = stream.set_nodelay(true);
         // people in chat mode get no PING: keepalive finds their dead connections
         let keepalive = socket2::TcpKeepalive::new()
@@ -46,17 +70,19 @@ impl EventLoop {
         let slot = entry.key();
         self.generation = self.generation.wrapping_add(1);
         let id = ConnId::new(slot, self.generation);
-        let mut conn = Conn::new(id, stream, self.limits.max_line);
+        let mut conn = Conn::new(id, stream, self.limits.max_line, transport);
         let registry = self.poll.registry();
         if let Err(e) = registry.register(&mut conn.stream, Token(slot), Interest::READABLE) {
             log::warn!("cannot register a connection from {addr}: {e}");
             return;
         }
         entry.insert(conn);
-        log::info!("connection {id} from {addr}");
+        let over = if tls { " over TLS" } else { "" };
+        log::info!("connection {id} from {addr}{over}");
         self.input(Input::Connected {
             conn: id,
             ip: addr.ip(),
+            tls,
         });
         self.dirty.push(slot);
     }
@@ -64,18 +90,22 @@ impl EventLoop {
     /// Out of descriptors: refuse one waiting connection with the spare. False when there is
     /// nothing more to do (no connection was waiting: Linux says EMFILE before it looks), or no
     /// spare.
-    fn refuse_without_fds(&mut self) -> bool {
+    fn refuse_without_fds(&mut self, index: usize) -> bool {
         let Some(spare) = self.reserve_fd.take() else {
             log::warn!("out of file descriptors and no spare: connections wait in the backlog");
             return false;
         };
         drop(spare);
-        let refused = self.listener.accept();
+        let refused = self.listeners[index].socket.accept();
         let waiting = refused.is_ok();
+        // a TLS client cannot read a plaintext FAIL: it is just closed
         if let Ok((mut stream, addr)) = refused {
             log::warn!("out of file descriptors: refusing {addr}");
-            let text = "the server is out of resources; try again later";
-            let _ = stream.write(render::fail("CONNECT", Code::ServerFull, &[], text).as_bytes());
+            if !self.listeners[index].tls {
+                let text = "the server is out of resources; try again later";
+                let fail = render::fail("CONNECT", Code::ServerFull, &[], text);
+                let _ = stream.write(fail.as_bytes());
+            }
         }
         self.reserve_fd = std::fs::File::open("/dev/null").ok();
         waiting && self.reserve_fd.is_some()

@@ -1,13 +1,15 @@
 //! One client connection's socket and buffers.
 //!
-//! Input bytes go through the `Framer`; output lines are appended to `out` and written by
-//! `flush`, once per loop turn, everything queued in one write where the kernel takes it.
+//! Input bytes go through the `Transport` (plain or TLS) to the `Framer`; output lines are
+//! appended to `out` and written by `flush` through the transport, once per loop turn,
+//! everything queued in one write where the kernel takes it.
 //! Idle connections hold no buffers: both are released when empty.
 
+use super::tls::Transport;
 use crate::jobs::ConnId;
 use crate::proto::Framer;
 use mio::net::TcpStream;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 
 /// What a read found.
 pub enum ReadResult {
@@ -24,6 +26,7 @@ pub struct Conn {
     pub id: ConnId,
     pub stream: TcpStream,
     pub framer: Framer,
+    pub transport: Transport,
     out: Vec<u8>,
     sent: usize,
     /// Where reply data lies in `out` (absolute offsets, contiguous runs merged): bytes that do
@@ -44,11 +47,12 @@ pub struct Conn {
 }
 
 impl Conn {
-    pub fn new(id: ConnId, stream: TcpStream, max_line: usize) -> Conn {
+    pub fn new(id: ConnId, stream: TcpStream, max_line: usize, transport: Transport) -> Conn {
         Conn {
             id,
             stream,
             framer: Framer::new(max_line),
+            transport,
             out: Vec::new(),
             sent: 0,
             data: Default::default(),
@@ -99,11 +103,13 @@ impl Conn {
         loop {
             return match self.stream.read(scratch) {
                 Ok(0) => Ok(ReadResult::Eof),
+                Ok(_) if self.draining => Ok(ReadResult::Data),
                 Ok(n) => {
-                    if !self.draining {
-                        self.framer.push(&scratch[..n]);
+                    let (bytes, stream) = (&scratch[..n], &mut self.stream);
+                    match self.transport.receive(bytes, &mut self.framer, stream)? {
+                        true => Ok(ReadResult::Eof),
+                        false => Ok(ReadResult::Data),
                     }
-                    Ok(ReadResult::Data)
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(ReadResult::WouldBlock),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -114,14 +120,12 @@ impl Conn {
 
     /// Writes what is queued until done or the kernel is full. True when all is written.
     pub fn flush(&mut self) -> io::Result<bool> {
-        while self.sent < self.out.len() {
-            match self.stream.write(&self.out[self.sent..]) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => self.sent += n,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+        let (out, closing) = (&self.out, self.closing);
+        if !self
+            .transport
+            .send(out, &mut self.sent, closing, &mut self.stream)?
+        {
+            return Ok(false);
         }
         self.sent = 0;
         self.out.clear();

@@ -16,8 +16,8 @@ impl EventLoop {
             let Some(c) = self.conns.get_mut(slot) else {
                 return;
             };
-            if c.closing {
-                return self.drain(slot);
+            if c.closing && !c.transport.handshaking() {
+                return self.drain(slot); // a refused TLS client first reads why
             }
             let (id, ready) = (c.id, self.core.ready(c.id));
             if ready && self.lagging() {
@@ -52,8 +52,15 @@ impl EventLoop {
                 }
                 return;
             }
+            if c.transport.handshaking() {
+                if self.handshakes_left == 0 {
+                    return self.again.push(slot); // this turn's handshake work is done
+                }
+                self.handshakes_left -= 1;
+            }
             reads += 1;
             match c.read(&mut self.scratch) {
+                Ok(ReadResult::Data) if c.transport.is_tls() => self.dirty.push(slot), // replies
                 Ok(ReadResult::Data) => {}
                 Ok(ReadResult::WouldBlock) => return,
                 Ok(ReadResult::Eof) => c.read_closed = true,

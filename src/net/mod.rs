@@ -1,15 +1,19 @@
 //! The event loop: the only code that touches sockets.
 //!
-//! One thread runs `EventLoop::run`: a mio `Poll` over the listener, the Waker and a slab of
-//! connections. Each turn it accepts until WouldBlock, reads from ready connections (lines go
-//! to the core one at a time, and only while the core says the connection is `ready`), drains
-//! the completion channel, fires due timers, applies the core's outputs, and then writes each
-//! connection that has output once. WRITABLE interest is registered only while output is
-//! queued. An error on one connection ends that connection, never the loop.
+//! One thread runs `EventLoop::run`: a mio `Poll` over the listeners, the Waker and a slab of
+//! connections. Each listener says whether its connections speak TLS (`tls::Transport`); TLS
+//! configs arrive ready-made from other threads and are swapped in for new connections. Each
+//! turn it accepts until WouldBlock, reads from ready connections (lines go to the core one at
+//! a time, and only while the core says the connection is `ready`; at most
+//! `HANDSHAKES_PER_TURN` TLS handshake reads), drains the completion channel, fires due timers,
+//! applies the core's outputs, and then writes each connection that has output once. WRITABLE
+//! interest is registered only while output is queued. An error on one connection ends that
+//! connection, never the loop.
 
 mod accept;
 mod conn;
 mod conn_io;
+mod tls;
 
 use crate::auth::Hasher;
 use crate::core::{Core, Input, Output, Settings};
@@ -17,21 +21,28 @@ use crate::jobs::{Completion, ConnId};
 use crate::notify::Notifier;
 use crate::store::Writer;
 use crate::time::Now;
+pub use accept::{Dialect, Listener};
 use conn::Conn;
-use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token};
+use rustls::ServerConfig;
 use slab::Slab;
 use std::collections::VecDeque;
 use std::io;
+use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-/// The listener's token; connections use their slab key.
-const LISTENER: Token = Token(usize::MAX - 1);
+/// The first listener's token, the next ones count down; connections use their slab key.
+const FIRST_LISTENER: usize = usize::MAX - 3;
 /// The Waker's token.
 pub const WAKER: Token = Token(usize::MAX - 2);
 /// Reads per connection per turn, so one fast sender cannot starve the others.
 const READS_PER_TURN: usize = 8;
+/// TLS handshake reads per turn (one may cost a key exchange and a signature, ~0.2 ms): the
+/// rest wait for the next turn, so a storm of handshakes cannot hold up everyone's lines for
+/// long (chatd-bench's handshake storm: 2 keeps chat latency near its quiet level and the
+/// handshake rate where 8 or no cap had it).
+const HANDSHAKES_PER_TURN: usize = 2;
 /// How long a closing connection may take to drain its last lines.
 const LINGER: Duration = Duration::from_secs(2);
 
@@ -40,6 +51,8 @@ pub enum LoopMsg {
     Done(Completion),
     Shutdown,
     Reload(Box<Settings>),
+    /// A new TLS config for new connections (live ones keep theirs).
+    Tls(Arc<ServerConfig>),
 }
 
 /// The byte limits the loop enforces per connection.
@@ -58,7 +71,9 @@ pub struct Parts {
     pub poll: Poll,
     /// `storage.max_lag_messages`: past it, input waits until the writer catches up.
     pub max_lag: u64,
-    pub listener: TcpListener,
+    pub listeners: Vec<Listener>,
+    /// Needed when a listener has `tls`.
+    pub tls: Option<Arc<ServerConfig>>,
     pub core: Core,
     pub writer: Writer,
     pub hasher: Hasher,
@@ -80,7 +95,8 @@ impl NetLimits {
 /// The loop and everything it owns.
 pub struct EventLoop {
     poll: Poll,
-    listener: TcpListener,
+    listeners: Vec<Listener>,
+    tls: Option<Arc<ServerConfig>>,
     core: Core,
     writer: Writer,
     hasher: Hasher,
@@ -96,6 +112,8 @@ pub struct EventLoop {
     again: Vec<usize>,
     lingering: VecDeque<(Instant, ConnId)>,
     scratch: Vec<u8>,
+    /// Handshake reads left this turn.
+    handshakes_left: usize,
     stopping: Option<Instant>,
     max_lag: u64,
     /// Connections not read while the writer lags; pumped again when it catches up.
@@ -110,7 +128,8 @@ impl EventLoop {
         let origin = Instant::now();
         EventLoop {
             poll: parts.poll,
-            listener: parts.listener,
+            listeners: parts.listeners,
+            tls: parts.tls,
             core: parts.core,
             writer: parts.writer,
             hasher: parts.hasher,
@@ -126,6 +145,7 @@ impl EventLoop {
             again: Vec::new(),
             lingering: VecDeque::new(),
             scratch: vec![0; 16 * 1024],
+            handshakes_left: HANDSHAKES_PER_TURN,
             stopping: None,
             max_lag: parts.max_lag,
             paused: Vec::new(),
@@ -136,10 +156,13 @@ impl EventLoop {
     /// Runs until a shutdown has been handled and every connection is closed. `Err` if the
     /// poller failed or acknowledged writes could not be stored.
     pub fn run(mut self) -> Result<(), String> {
-        self.poll
-            .registry()
-            .register(&mut self.listener, LISTENER, Interest::READABLE)
-            .map_err(|e| format!("cannot poll the listener: {e}"))?;
+        for (i, l) in self.listeners.iter_mut().enumerate() {
+            let token = Token(FIRST_LISTENER - i);
+            self.poll
+                .registry()
+                .register(&mut l.socket, token, Interest::READABLE)
+                .map_err(|e| format!("cannot poll the listener: {e}"))?;
+        }
         let mut events = Events::with_capacity(1024);
         self.notify("READY=1");
         loop {
@@ -155,13 +178,16 @@ impl EventLoop {
                 self.again.append(&mut self.paused);
             }
             self.drain_inbox(); // completions first: a storage failure is known before input
+            self.handshakes_left = HANDSHAKES_PER_TURN;
             for slot in std::mem::take(&mut self.again) {
                 self.pump(slot);
             }
             for ev in events.iter() {
                 match ev.token() {
-                    LISTENER => self.accept_all(),
                     WAKER => {}
+                    Token(t) if self.listener_index(t).is_some() => {
+                        self.accept_all(FIRST_LISTENER - t)
+                    }
                     Token(slot) if ev.is_writable() && !ev.is_readable() => self.dirty.push(slot),
                     Token(slot) => {
                         self.dirty.push(slot);
@@ -258,6 +284,10 @@ impl EventLoop {
                 }
                 LoopMsg::Done(done) => self.input(Input::Done(done)),
                 LoopMsg::Reload(settings) => self.reload(*settings),
+                LoopMsg::Tls(config) => {
+                    self.tls = Some(config);
+                    log::info!("TLS certificate reloaded: new connections get it");
+                }
                 LoopMsg::Shutdown => self.shutdown(),
             }
         }
@@ -280,7 +310,9 @@ impl EventLoop {
             log::info!("shutting down");
             self.notify("STOPPING=1");
             self.stopping = Some(Instant::now());
-            let _ = self.poll.registry().deregister(&mut self.listener);
+            for l in &mut self.listeners {
+                let _ = self.poll.registry().deregister(&mut l.socket);
+            }
             self.input(Input::Shutdown);
             let slots: Vec<usize> = self.conns.iter().map(|(s, _)| s).collect();
             for slot in slots {
@@ -306,6 +338,13 @@ impl EventLoop {
                 Output::Resume(id) => self.again.extend(self.slot(id)),
             }
         }
+    }
+
+    /// The listener a token stands for.
+    fn listener_index(&self, token: usize) -> Option<usize> {
+        FIRST_LISTENER
+            .checked_sub(token)
+            .filter(|&i| i < self.listeners.len())
     }
 
     fn slot(&self, id: ConnId) -> Option<usize> {

@@ -191,17 +191,19 @@ pub fn decided(accepted: bool, channel: &str) -> Line {
     )
 }
 
-/// `WHOIS <name> <status> <current IPs or -> <last seen or -> <last IP or ->`.
+/// `WHOIS <name> <status> <current IPs or -> <last seen or -> <last IP or -> <transports>`.
 pub fn whois(
     name: &str,
     status: &str,
     ips: &str,
     last_seen_ms: Option<i64>,
     last_ip: Option<&str>,
+    transports: &str,
 ) -> Line {
     let seen = last_seen_ms.map_or_else(|| "-".to_owned(), rfc3339);
+    let last_ip = last_ip.unwrap_or("-");
     build(
-        &["WHOIS", name, status, ips, &seen, last_ip.unwrap_or("-")],
+        &["WHOIS", name, status, ips, &seen, last_ip, transports],
         None,
     )
 }

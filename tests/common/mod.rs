@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod daemon;
+pub mod tls;
 pub mod tmux;
 #[allow(unused_imports)]
 pub use daemon::{Daemon, base_config};
@@ -16,6 +17,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+use tls::Stream;
 
 /// How long a test waits for a line before it fails.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -172,8 +174,7 @@ impl Drop for TestServer {
 
 /// A protocol client with read timeouts.
 pub struct TestClient {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
+    reader: BufReader<Stream>,
     pub hello: String,
 }
 
@@ -186,24 +187,34 @@ impl TestClient {
 
     pub fn from_stream(stream: TcpStream) -> TestClient {
         stream.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
-        let writer = stream.try_clone().unwrap();
+        TestClient::over(Stream::Plain(stream))
+    }
+
+    /// A client over `stream` (plain or TLS); reads the first line.
+    pub fn over(stream: Stream) -> TestClient {
         let mut c = TestClient {
             reader: BufReader::new(stream),
-            writer,
             hello: String::new(),
         };
         c.hello = c.recv();
         c
     }
 
-    /// Another handle on the socket (e.g. for a writer thread).
+    /// Another handle on the socket (e.g. for a writer thread; plaintext only).
     pub fn stream(&self) -> TcpStream {
-        self.writer.try_clone().unwrap()
+        self.reader.get_ref().tcp().try_clone().unwrap()
+    }
+
+    /// The transport, e.g. to see the server's TLS certificate.
+    pub fn transport(&self) -> &Stream {
+        self.reader.get_ref()
     }
 
     /// Sends raw bytes.
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
+        let w = self.reader.get_mut();
+        w.write_all(bytes).unwrap();
+        w.flush().unwrap();
     }
 
     /// Sends one line (LF added).
@@ -227,6 +238,7 @@ impl TestClient {
                 panic!("no line from the server within {READ_TIMEOUT:?}")
             }
             Err(e) if e.kind() == ErrorKind::ConnectionReset => None,
+            Err(e) if e.kind() == ErrorKind::UnexpectedEof => None, // TLS without close_notify
             Err(e) => panic!("read failed: {e}"),
         }
     }

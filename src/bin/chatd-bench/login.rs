@@ -101,7 +101,7 @@ fn storm(
 }
 
 /// Two clients in a channel: one sends a message every 2 ms, the other times their arrival.
-fn chat_probe(
+pub fn chat_probe(
     setup: &Setup,
     stop: Arc<AtomicBool>,
 ) -> std::io::Result<std::thread::JoinHandle<std::io::Result<Histogram>>> {

@@ -6,6 +6,7 @@
 
 mod client;
 mod fanout;
+mod handshake;
 mod history;
 mod idle;
 mod login;
@@ -60,6 +61,17 @@ enum Scenario {
         #[arg(long, default_value_t = 200)]
         count: usize,
         #[arg(long, default_value_t = 50)]
+        inflight: usize,
+    },
+    /// C TLS handshakes (connect, handshake, HELLO, close), K at once, while two plaintext
+    /// clients chat at a fixed rate: the chat latency during the storm.
+    Handshake {
+        /// The server's TLS listener (loopback only).
+        #[arg(long)]
+        tls_addr: SocketAddr,
+        #[arg(long, default_value_t = 200)]
+        count: usize,
+        #[arg(long, default_value_t = 8)]
         inflight: usize,
     },
     /// C logged-in idle connections: server memory per connection.
@@ -206,6 +218,14 @@ fn main() {
             count,
             inflight,
         } => login::run(&setup, mode == "login", count, inflight),
+        Scenario::Handshake {
+            tls_addr,
+            count,
+            inflight,
+        } => {
+            assert!(tls_addr.ip().is_loopback(), "loopback addresses only");
+            handshake::run(&setup, tls_addr, count, inflight)
+        }
         Scenario::Idle { count } => idle::run(&setup, count),
         Scenario::History {
             messages,

@@ -29,6 +29,8 @@ pub enum Screen {
 pub struct Model {
     pub screen: Screen,
     pub server: String,
+    /// Connect over TLS (the connect screen's switch, or `--tls`).
+    pub tls: bool,
     /// Form fields: name, password, confirm.
     pub fields: [String; 3],
     pub focus: usize,
@@ -52,6 +54,7 @@ impl Model {
         let mut m = Model {
             screen: Screen::Connect,
             server: server.to_owned(),
+            tls: false,
             fields: Default::default(),
             focus: 0,
             notice: None,
@@ -138,6 +141,10 @@ impl Model {
     }
 
     fn connect_key(&mut self, k: KeyEvent) {
+        if k.code == KeyCode::Char('t') && k.modifiers.contains(KeyModifiers::CONTROL) {
+            self.tls = !self.tls;
+            return;
+        }
         match k.code {
             KeyCode::Enter => {
                 self.notice = Some(format!("connecting to {} ...", self.server));

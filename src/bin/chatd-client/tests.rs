@@ -199,3 +199,21 @@ fn logout_goes_back_to_the_login_screen() {
     assert!(m.convs.is_empty() && m.me.is_none());
     assert!(screen(&m).contains("Log in"));
 }
+
+#[test]
+fn ctrl_t_on_the_connect_screen_switches_tls() {
+    let mut m = Model::new("chat.example.org:6697", false);
+    assert!(!m.tls);
+    assert!(screen(&m).contains("TLS: off"));
+    ctrl(&mut m, 't');
+    assert!(m.tls);
+    assert!(screen(&m).contains("TLS: on"));
+    assert_eq!(m.server, "chat.example.org:6697", "Ctrl-T is not typed");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(
+        m.effects(),
+        [Effect::Connect("chat.example.org:6697".into())]
+    );
+    ctrl(&mut m, 't');
+    assert!(!m.tls);
+}

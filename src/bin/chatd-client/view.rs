@@ -11,13 +11,16 @@ use unicode_width::UnicodeWidthChar;
 
 pub fn draw(f: &mut Frame, m: &Model) {
     match m.screen {
-        Screen::Connect => form(
-            f,
-            m,
-            "Connect to a chatd server",
-            &[("Server", &m.server, false)],
-            "Enter connect · Ctrl-Q quit",
-        ),
+        Screen::Connect => {
+            let tls = if m.tls { "on" } else { "off" }.to_owned();
+            form(
+                f,
+                m,
+                "Connect to a chatd server",
+                &[("Server", &m.server, false), ("TLS", &tls, false)],
+                "Enter connect · Ctrl-T TLS on/off · Ctrl-Q quit",
+            )
+        }
         Screen::Login => {
             let fields = [
                 ("Name", &m.fields[0], false),

@@ -39,7 +39,7 @@ pub fn for_people(line: &str, asked: Option<&str>) -> Option<String> {
         ("CHANNEL", 3) => format!("  {} ({})", w[1], count(w[2], "member", "members")),
         ("HELP", 1) => t.to_owned(),
         ("BANNED", 4) => format!("  {} was banned by {} {}: {t}", w[1], w[2], until(w[3])),
-        ("WHOIS", 6) => whois(&w[1..]),
+        ("WHOIS", 6 | 7) => whois(&w[1..]),
         ("AUDIT", 5) => format!("  [{}] {}", when(w[1]), audit(w[2], w[3], w[4], t)),
         ("HELLO", 3) => format!("* {t}"),
         ("BYE", 1) => format!("* bye{}", why()),
@@ -116,13 +116,20 @@ fn ban_terms(asked: Option<&str>) -> String {
     format!("for {duration}: {reason}")
 }
 
-/// The WHOIS card: `WHOIS <name> <status> <ips or -> <last seen or -> <last ip or ->`.
+/// The WHOIS card: `WHOIS <name> <status> <ips or -> <last seen or -> <last ip or ->
+/// [<transports>]`.
 fn whois(w: &[&str]) -> String {
     let (name, status, ips, seen, last_ip) = (w[0], w[1], w[2], w[3], w[4]);
+    let how = match w.get(5).copied() {
+        Some("tls") => " over TLS",
+        Some("plain") => " in plain text",
+        Some("tls,plain") => " over TLS and in plain text",
+        _ => "",
+    };
     let now = match ips {
         "-" => format!("* {name} is {status}"),
         ips => format!(
-            "* {name} is {status}, connected from {}",
+            "* {name} is {status}, connected from {}{how}",
             ips.replace(',', ", ")
         ),
     };

@@ -109,10 +109,10 @@ fn replies_read_as_sentences() {
     );
     assert_eq!(
         f(
-            &format!("WHOIS bob online 127.0.0.1,::1 {t} 127.0.0.1"),
+            &format!("WHOIS bob online 127.0.0.1,::1 {t} 127.0.0.1 tls,plain"),
             None
         ),
-        "* bob is online, connected from 127.0.0.1, ::1\n  last seen 2026-11-22 02:13 UTC from 127.0.0.1"
+        "* bob is online, connected from 127.0.0.1, ::1 over TLS and in plain text\n  last seen 2026-11-22 02:13 UTC from 127.0.0.1"
     );
     assert_eq!(
         f(&format!("AUDIT {t} root BAN bob :until never: spam"), None),
@@ -121,6 +121,10 @@ fn replies_read_as_sentences() {
     assert_eq!(
         f(&format!("BANNED bob root {t} :spam"), None),
         "  bob was banned by root until 2026-11-22 02:13 UTC: spam"
+    );
+    assert_eq!(
+        f("WHOIS zed offline - - - -", None),
+        "* zed is offline\n  never seen"
     );
     assert_eq!(f("OK HISTORY bob 1", None), "* 1 message with bob");
     assert_eq!(f("OK LIST 0", None), "* no channels");

@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     let conns = [ConnId::new(1, 1), ConnId::new(2, 2)];
     let mut framers = [Framer::new(64), Framer::new(64)];
     for c in conns {
-        core.handle(now, Input::Connected { conn: c, ip: "127.0.0.1".parse().unwrap() });
+        core.handle(now, Input::Connected { conn: c, ip: "127.0.0.1".parse().unwrap(), tls: false });
     }
     run(&mut core, &db, now);
     for chunk in data.chunks(7) {
