@@ -5,22 +5,29 @@
 //! (`StoreJob::CreateAccount`, the database decides if the name is free), then the login.
 
 use super::state::Pending;
-use super::{Core, render};
+use super::{Core, Fail, Handled, render};
 use crate::jobs::{AccountRecord, AuthJob, ConnId, CreateError, StoreJob};
 use crate::proto::{Code, NAME_RULE, key, password_problem, valid_name};
 
 impl Core {
     /// # Format
     /// `REGISTER <name> <password> <confirm>` → `OK REGISTER <name>`, logged in.
-    pub(super) fn register(&mut self, conn: ConnId, name: &str, password: String, confirm: &str) {
+    pub(super) fn register(
+        &mut self,
+        conn: ConnId,
+        name: &str,
+        password: String,
+        confirm: &str,
+    ) -> Handled {
         if let Err((code, text)) = self
             .check_registration(conn, name, &password, confirm)
             .and_then(|()| self.take_registration(self.sessions[&conn].ip))
         {
-            return self.fail(conn, "REGISTER", code, text);
+            return Err(Fail::new(code, text));
         }
         if self.sessions.get(&conn).is_some_and(|s| s.admin_slot) {
-            return self.close(conn, "server full", false); // admin slots are for admins
+            self.close(conn, "server full", false); // admin slots are for admins
+            return Ok(());
         }
         self.start_pending(conn, Pending::Register);
         let cost = self.settings.bcrypt_cost;
@@ -31,6 +38,7 @@ impl Core {
             cost,
         };
         self.out.push_back(super::Output::Auth(job));
+        Ok(())
     }
 
     fn check_registration(
@@ -68,12 +76,8 @@ impl Core {
         let Some(hash) = hash else {
             self.finish_pending(conn);
             self.refund_registration(self.sessions[&conn].ip);
-            return self.fail(
-                conn,
-                "REGISTER",
-                Code::Unavailable,
-                "could not hash the password; try again",
-            );
+            let text = "could not hash the password; try again";
+            return self.fail(conn, "REGISTER", Code::Unavailable, text);
         };
         let admin = self.settings.admins.contains(&key(&name));
         let at_ms = self.now.wall_ms;
@@ -123,23 +127,25 @@ impl Core {
 
     /// # Format
     /// `LOGOUT` → `OK LOGOUT`; the connection stays.
-    pub(super) fn logout(&mut self, conn: ConnId) {
+    pub(super) fn logout(&mut self, conn: ConnId) -> Handled {
         self.detach(conn, None, true);
         let deadline = self.now.mono_ms + self.settings.limits.login_timeout_secs * 1000;
         if let Some(s) = self.sessions.get_mut(&conn) {
             s.login_deadline_ms = Some(deadline);
         }
         self.ok(conn, "LOGOUT", &[]);
+        Ok(())
     }
 
     /// # Format
     /// `QUIT [:reason]` → `BYE :<reason>`, then the server closes. Others get
     /// `OFFLINE <name> :Quit: <reason>` (`:quit` without a reason).
-    pub(super) fn quit(&mut self, conn: ConnId, reason: Option<String>) {
+    pub(super) fn quit(&mut self, conn: ConnId, reason: Option<String>) -> Handled {
         match reason {
             Some(r) => self.close_saying(conn, &r, &format!("Quit: {r}"), true),
             None => self.close(conn, "quit", true),
         }
+        Ok(())
     }
 
     /// Logs the session in to `account`; ONLINE goes out if it is the account's first session.

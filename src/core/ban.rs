@@ -5,7 +5,7 @@
 //! time; an expired ban is ignored and dropped from the list the next time the list is read.
 
 use super::addr::Net;
-use super::{Core, render};
+use super::{Core, Fail, Handled, render};
 use crate::jobs::{BanRow, ConnId, StoreJob};
 use crate::proto::{Code, valid_name};
 use std::net::IpAddr;
@@ -68,7 +68,8 @@ enum Target {
 }
 
 impl Core {
-    fn ban_target(&mut self, conn: ConnId, verb: &str, target: &str) -> Option<Target> {
+    /// What a BAN or UNBAN names, or BAD_TARGET.
+    fn ban_target(&self, target: &str) -> Result<Target, Fail> {
         let found = if valid_name(target) {
             self.world
                 .account_by_name(target)
@@ -76,24 +77,17 @@ impl Core {
         } else {
             Net::parse(target).map(Target::Net)
         };
-        if found.is_none() {
-            self.fail_on(
-                conn,
-                verb,
-                Code::BadTarget,
-                target,
-                "not a known name, an address or a CIDR block",
-            );
-        }
-        found
+        let text = "not a known name, an address or a CIDR block";
+        found.ok_or_else(|| Fail::on(Code::BadTarget, target, text))
     }
 
-    pub(super) fn require_admin(&mut self, conn: ConnId, me: i64, verb: &str) -> bool {
-        let admin = self.is_admin(me);
-        if !admin {
-            self.fail(conn, verb, Code::NotAllowed, "only admins may do that");
+    /// NOT_ALLOWED unless `me` is an admin.
+    pub(super) fn require_admin(&self, me: i64) -> Handled {
+        if self.is_admin(me) {
+            Ok(())
+        } else {
+            Err(Fail::new(Code::NotAllowed, "only admins may do that"))
         }
-        admin
     }
 
     /// # Format
@@ -106,23 +100,17 @@ impl Core {
         target: &str,
         secs: Option<u64>,
         reason: Option<String>,
-    ) {
-        if !self.require_admin(conn, me, "BAN") {
-            return;
-        }
-        let Some(t) = self.ban_target(conn, "BAN", target) else {
-            return;
-        };
+    ) -> Handled {
+        self.require_admin(me)?;
+        let t = self.ban_target(target)?;
         if let Target::Account(id, _) = t
             && self.is_admin(id)
         {
-            return self.fail_on(
-                conn,
-                "BAN",
+            return Err(Fail::on(
                 Code::NotAllowed,
                 target,
                 "admins cannot be banned",
-            );
+            ));
         }
         let now = self.now.wall_ms;
         let (account, net, shown) = match &t {
@@ -161,6 +149,7 @@ impl Core {
         self.bans.list.push((row, net));
         self.ok(conn, "BAN", &[&shown]);
         self.close_banned(account, net, &bye);
+        Ok(())
     }
 
     /// Closes the sessions a new ban covers. Admins' sessions are spared by address bans.
@@ -182,34 +171,27 @@ impl Core {
 
     /// # Format
     /// `UNBAN <name or IP or CIDR>` (admin) → `OK UNBAN <target>`, or NOT_BANNED.
-    pub(super) fn unban(&mut self, conn: ConnId, me: i64, target: &str) {
-        if !self.require_admin(conn, me, "UNBAN") {
-            return;
-        }
-        let Some(t) = self.ban_target(conn, "UNBAN", target) else {
-            return;
-        };
+    pub(super) fn unban(&mut self, conn: ConnId, me: i64, target: &str) -> Handled {
+        self.require_admin(me)?;
+        let t = self.ban_target(target)?;
         let (account, net, shown) = match t {
             Target::Account(id, name) => (Some(id), None, name),
             Target::Net(n) => (None, Some(n), n.to_string()),
         };
-        match self.bans.remove(account, net, self.now.wall_ms) {
-            Some(id) => {
-                self.store(StoreJob::RemoveBan { id });
-                log::info!("unban {shown} by {}", self.world.name_of(me));
-                self.audit(Some(me), "UNBAN", &shown, "");
-                self.ok(conn, "UNBAN", &[&shown]);
-            }
-            None => self.fail_on(conn, "UNBAN", Code::NotBanned, &shown, "that is not banned"),
-        }
+        let Some(id) = self.bans.remove(account, net, self.now.wall_ms) else {
+            return Err(Fail::on(Code::NotBanned, &shown, "that is not banned"));
+        };
+        self.store(StoreJob::RemoveBan { id });
+        log::info!("unban {shown} by {}", self.world.name_of(me));
+        self.audit(Some(me), "UNBAN", &shown, "");
+        self.ok(conn, "UNBAN", &[&shown]);
+        Ok(())
     }
 
     /// # Format
     /// `BANS` (admin) → `BANNED <target> <by> <expires or never> :<reason>` lines, `OK BANS <count>`.
-    pub(super) fn list_bans(&mut self, conn: ConnId, me: i64) {
-        if !self.require_admin(conn, me, "BANS") {
-            return;
-        }
+    pub(super) fn list_bans(&mut self, conn: ConnId, me: i64) -> Handled {
+        self.require_admin(me)?;
         let now = self.now.wall_ms;
         self.bans
             .list
@@ -228,5 +210,6 @@ impl Core {
             .collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "BANS", &[&count]);
+        Ok(())
     }
 }

@@ -4,59 +4,50 @@
 //! command go to every session they concern except the one that sent the command, which gets
 //! the OK instead.
 
-use super::{Core, render};
+use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, MessageRow, MessageTarget, StoreJob};
 use crate::proto::{Code, render::MessageView};
 use std::rc::Rc;
 
 impl Core {
-    /// The channel's id, or a FAIL sent for `verb` and `None`.
-    pub(super) fn channel_id(&mut self, conn: ConnId, verb: &str, channel: &str) -> Option<i64> {
-        let id = self.world.channel_by_name(channel).map(|c| c.id);
-        if id.is_none() {
-            self.fail_on(conn, verb, Code::NoSuchChannel, channel, "no such channel");
-        }
-        id
+    /// The channel's id, or NO_SUCH_CHANNEL.
+    pub(super) fn channel_id(&self, channel: &str) -> Result<i64, Fail> {
+        self.world
+            .channel_by_name(channel)
+            .map(|c| c.id)
+            .ok_or_else(|| Fail::on(Code::NoSuchChannel, channel, "no such channel"))
     }
 
-    /// The channel's id if `allowed` holds for it; else a FAIL (`code`, `text`) for `verb`.
+    /// The channel's id if `allowed` holds for it; else the failure (`code`, `text`).
     pub(super) fn channel_where(
-        &mut self,
-        (conn, verb, channel): (ConnId, &str, &str),
+        &self,
+        channel: &str,
         allowed: impl Fn(&Core, i64) -> bool,
-        (code, text): (Code, &str),
-    ) -> Option<i64> {
-        let id = self.channel_id(conn, verb, channel)?;
+        (code, text): (Code, &'static str),
+    ) -> Result<i64, Fail> {
+        let id = self.channel_id(channel)?;
         if allowed(self, id) {
-            return Some(id);
+            return Ok(id);
         }
-        let name = self.world.channels[&id].name.clone();
-        self.fail_on(conn, verb, code, &name, text);
-        None
+        Err(Fail::on(code, &self.world.channels[&id].name, text))
     }
 
-    /// The channel's id if `me` is a member, or a FAIL sent for `verb` and `None`.
-    pub(super) fn member_channel(
-        &mut self,
-        conn: ConnId,
-        me: i64,
-        verb: &str,
-        channel: &str,
-    ) -> Option<i64> {
+    /// The channel's id if `me` is a member, or NOT_IN_CHANNEL.
+    pub(super) fn member_channel(&self, me: i64, channel: &str) -> Result<i64, Fail> {
         let member = |core: &Core, id: i64| core.world.channels[&id].members.contains(&me);
         let refusal = (Code::NotInChannel, "you are not in that channel");
-        self.channel_where((conn, verb, channel), member, refusal)
+        self.channel_where(channel, member, refusal)
     }
 
     /// # Format
     /// `JOIN <#channel>` → `HIST` lines (the latest messages), then `OK JOIN <#channel>`.
     /// Creates the channel, owned by the joiner, if it does not exist.
-    pub(super) fn join(&mut self, conn: ConnId, me: i64, channel: &str) {
+    pub(super) fn join(&mut self, conn: ConnId, me: i64, channel: &str) -> Handled {
         let id = match self.world.channel_by_name(channel) {
             Some(c) => c.id,
             None => match self.may_create_channel(me) {
                 Ok(()) => self.create_channel(me, channel),
-                Err((code, text)) => return self.fail_on(conn, "JOIN", code, channel, &text),
+                Err((code, text)) => return Err(Fail::on(code, channel, text)),
             },
         };
         let c = &self.world.channels[&id];
@@ -95,6 +86,7 @@ impl Core {
         if let Some(s) = self.sessions.get_mut(&conn) {
             s.current = Some(id);
         }
+        Ok(())
     }
 
     pub(super) fn create_channel(&mut self, owner: i64, name: &str) -> i64 {
@@ -113,10 +105,14 @@ impl Core {
 
     /// # Format
     /// `PART <#channel> [:reason]` → `OK PART <#channel>`; members get `PART <#channel> <name>`.
-    pub(super) fn part(&mut self, conn: ConnId, me: i64, channel: &str, reason: Option<String>) {
-        let Some(id) = self.member_channel(conn, me, "PART", channel) else {
-            return;
-        };
+    pub(super) fn part(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        channel: &str,
+        reason: Option<String>,
+    ) -> Handled {
+        let id = self.member_channel(me, channel)?;
         let name = self.world.channels[&id].name.clone();
         let line = render::part(&name, self.world.name_of(me), reason.as_deref());
         let to = self.world.member_sessions(id).collect();
@@ -135,6 +131,7 @@ impl Core {
             s.current = None;
         }
         self.ok(conn, "PART", &[&name]);
+        Ok(())
     }
 
     /// A member who leaves (PART) or is kicked stops being an operator of the channel: a
@@ -153,10 +150,8 @@ impl Core {
     /// # Format
     /// `MSG <#channel> <text>` → `OK MSG <#channel> <id> <time>`; every member's sessions but
     /// the sender's get `MSG <#channel> <sender> <id> <time> :<text>`.
-    pub(super) fn msg(&mut self, conn: ConnId, me: i64, channel: &str, text: String) {
-        let Some(id) = self.member_channel(conn, me, "MSG", channel) else {
-            return;
-        };
+    pub(super) fn msg(&mut self, conn: ConnId, me: i64, channel: &str, text: String) -> Handled {
+        let id = self.member_channel(me, channel)?;
         let (msg_id, time_ms) = self.next_message();
         let c = &self.world.channels[&id];
         let sender = self.world.name_of(me);
@@ -184,6 +179,7 @@ impl Core {
         }));
         self.echo_to_person(conn, &line);
         self.send(conn, render::ok_sent("MSG", &name, msg_id, time_ms));
+        Ok(())
     }
 
     /// A new message id and time stamp.
@@ -195,13 +191,11 @@ impl Core {
 
     /// # Format
     /// `NAMES <#channel>` → `NAME <#channel> <name> <status>` lines, `OK NAMES <#channel> <count>`.
-    pub(super) fn names(&mut self, conn: ConnId, me: i64, channel: &str) {
-        let Some(id) = self.channel_id(conn, "NAMES", channel) else {
-            return;
-        };
+    pub(super) fn names(&mut self, conn: ConnId, me: i64, channel: &str) -> Handled {
+        let id = self.channel_id(channel)?;
         if !self.can_see(me, id) {
             let text = "the channel is private and you are not in it";
-            return self.fail_on(conn, "NAMES", Code::NotInChannel, channel, text);
+            return Err(Fail::on(Code::NotInChannel, channel, text));
         }
         let c = &self.world.channels[&id];
         let mut members: Vec<(&str, &str)> = c
@@ -216,11 +210,12 @@ impl Core {
             .collect();
         let (name, count) = (c.name.clone(), lines.len().to_string());
         self.reply(conn, lines, "NAMES", &[&name, &count]);
+        Ok(())
     }
 
     /// # Format
     /// `WHO` → `USER <name> <online|away>` for each user online, then `OK WHO <count>`.
-    pub(super) fn who(&mut self, conn: ConnId) {
+    pub(super) fn who(&mut self, conn: ConnId) -> Handled {
         let mut online: Vec<(&str, &str)> = self
             .world
             .accounts
@@ -232,11 +227,12 @@ impl Core {
         let lines: Vec<_> = online.iter().map(|(n, p)| render::user(n, p)).collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "WHO", &[&count]);
+        Ok(())
     }
 
     /// # Format
     /// `LIST` → `CHANNEL <#channel> <members>` lines, then `OK LIST <count>`.
-    pub(super) fn list(&mut self, conn: ConnId, me: i64) {
+    pub(super) fn list(&mut self, conn: ConnId, me: i64) -> Handled {
         let mut chans: Vec<(&str, usize)> = self
             .world
             .channels
@@ -248,5 +244,6 @@ impl Core {
         let lines: Vec<_> = chans.iter().map(|(n, m)| render::channel(n, *m)).collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "LIST", &[&count]);
+        Ok(())
     }
 }

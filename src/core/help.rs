@@ -4,7 +4,7 @@
 //! `HELP` shows; each `== VERB` section is what `HELP verb` shows. Lines starting with `#` are
 //! comments.
 
-use super::Core;
+use super::{Core, Fail, Handled};
 use crate::jobs::ConnId;
 use crate::proto::{Code, render};
 use std::collections::BTreeMap;
@@ -54,19 +54,18 @@ impl Help {
 impl Core {
     /// # Format
     /// `HELP [verb]` → `HELP :<line>` lines, then `OK HELP`.
-    pub(super) fn help(&mut self, conn: ConnId, topic: Option<String>) {
+    pub(super) fn help(&mut self, conn: ConnId, topic: Option<String>) -> Handled {
         let Some(lines) = self.settings.help.lines(topic.as_deref()) else {
             let shown = topic.unwrap_or_default().to_ascii_uppercase();
-            return self.fail_on(
-                conn,
-                "HELP",
+            return Err(Fail::on(
                 Code::UnknownCommand,
                 &shown,
                 "no help on that; HELP lists the commands",
-            );
+            ));
         };
         let lines = lines.iter().map(|l| render::help(l)).collect();
         self.reply(conn, lines, "HELP", &[]);
+        Ok(())
     }
 }
 

@@ -5,7 +5,7 @@
 //! before it, so a client always sees its own accepted messages.
 
 use super::state::Pending;
-use super::{Core, render};
+use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, HistoryQuery, HistoryRow, MessageRow, MessageTarget, StoreJob};
 use crate::proto::{Code, render::Line, render::MessageView};
 
@@ -13,9 +13,9 @@ impl Core {
     /// # Format
     /// `PRIVMSG <name> <text>` → `OK PRIVMSG <name> <id> <time>`; the recipient's sessions and
     /// the sender's other sessions get `PRIVMSG <sender> <recipient> <id> <time> :<text>`.
-    pub(super) fn privmsg(&mut self, conn: ConnId, me: i64, target: &str, text: String) {
+    pub(super) fn privmsg(&mut self, conn: ConnId, me: i64, target: &str, text: String) -> Handled {
         let Some(to) = self.world.account_by_name(target).map(|a| a.id) else {
-            return self.fail_on(conn, "PRIVMSG", Code::NoSuchUser, target, "no such user");
+            return Err(Fail::on(Code::NoSuchUser, target, "no such user"));
         };
         let (id, time_ms) = self.next_message();
         let (sender, recipient) = (self.world.name_of(me), self.world.name_of(to));
@@ -43,6 +43,7 @@ impl Core {
         self.store(StoreJob::InsertMessage(row));
         self.echo_to_person(conn, &line);
         self.send(conn, render::ok_sent("PRIVMSG", &recipient, id, time_ms));
+        Ok(())
     }
 
     /// # Format
@@ -55,18 +56,16 @@ impl Core {
         target: String,
         limit: Option<usize>,
         before: Option<u64>,
-    ) {
+    ) -> Handled {
         let (target, shown) = if target.starts_with('#') {
-            let Some(id) = self.member_channel(conn, me, "HISTORY", &target) else {
-                return;
-            };
+            let id = self.member_channel(me, &target)?;
             (
                 MessageTarget::Channel(id),
                 self.world.channels[&id].name.clone(),
             )
         } else {
             let Some(a) = self.world.account_by_name(&target) else {
-                return self.fail_on(conn, "HISTORY", Code::NoSuchUser, &target, "no such user");
+                return Err(Fail::on(Code::NoSuchUser, &target, "no such user"));
             };
             (MessageTarget::Account(a.id), a.name.clone())
         };
@@ -84,6 +83,7 @@ impl Core {
                 limit,
             },
         });
+        Ok(())
     }
 
     pub(super) fn history_done(&mut self, conn: ConnId, rows: Option<Vec<HistoryRow>>) {
@@ -91,13 +91,8 @@ impl Core {
             return;
         };
         let Some(rows) = rows else {
-            return self.fail_on(
-                conn,
-                "HISTORY",
-                Code::Unavailable,
-                &target,
-                "history is unavailable; try again",
-            );
+            let text = "history is unavailable; try again";
+            return self.fail_on(conn, "HISTORY", Code::Unavailable, &target, text);
         };
         let lines: Vec<Line> = rows.iter().map(|r| self.hist_line(r)).collect();
         let count = lines.len().to_string();

@@ -8,18 +8,18 @@
 //! hash for an unknown name). The session waits meanwhile. With the right password the count
 //! is taken back, then the account ban, the session limit and the admin slot are checked.
 
-use super::Core;
 use super::guard::{Attempt, GuardLimits, LoginLimits, Refusal, addr_group};
 use super::state::Pending;
+use super::{Core, Fail, Handled};
 use crate::jobs::{AccountRecord, AuthJob, ConnId, StoreJob};
 use crate::proto::{Code, key, shown_name, valid_name};
 
 impl Core {
     /// # Format
     /// `LOGIN <name> <password>` → `OK LOGIN <name>` (the name as registered).
-    pub(super) fn login(&mut self, conn: ConnId, name: &str, password: String) {
+    pub(super) fn login(&mut self, conn: ConnId, name: &str, password: String) -> Handled {
         if self.account_of(conn).is_some() {
-            return self.fail(conn, "LOGIN", Code::AlreadyLoggedIn, "log out first");
+            return Err(Fail::new(Code::AlreadyLoggedIn, "log out first"));
         }
         let attempt = self.attempt(conn, name, None);
         let (now, limits) = (self.now.mono_ms, self.login_limits());
@@ -28,11 +28,12 @@ impl Core {
                 Refusal::Address => "too many failed logins from your address; try again later",
                 Refusal::Account => "too many failed logins for this account; try again later",
             };
-            return self.fail(conn, "LOGIN", Code::RateLimited, text);
+            return Err(Fail::new(Code::RateLimited, text));
         }
         self.guard.started(&attempt, now, limits);
         if !valid_name(name) {
-            return self.login_failed(conn, &attempt, name);
+            self.login_failed(conn, &attempt, name);
+            return Ok(());
         }
         self.start_pending(
             conn,
@@ -46,6 +47,7 @@ impl Core {
             conn,
             name: name.to_owned(),
         });
+        Ok(())
     }
 
     /// The attempt as the guard counts it. `exempt` is decided when the LOGIN starts (`Some`

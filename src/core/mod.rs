@@ -7,18 +7,22 @@
 //! `Output::Resume` for it, which keeps every client's replies in the order of its commands.
 //! `next_deadline` tells when to call `handle(now, Input::Tick)` for timeouts.
 //!
+//! Command handlers return `Handled` (`fail`): a refusal is a `Fail` value, and `command`
+//! renders it once with the verb; lookups shared by handlers return `Result` for `?`.
+//!
 //! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
 //! submodules: `session` (connect, lines in, close), `slots` (who gets a connection slot),
 //! `account` (REGISTER, LOGOUT, QUIT), `login` (LOGIN and who may log in),
 //! `chan` (JOIN, PART, MSG, NAMES, WHO, LIST), `history` (PRIVMSG, HISTORY), `moderation`
 //! (KICK, OP, DEOP, WHOIS, AUDIT), `private` (CHANNEL, REQUESTS, ACCEPT, REJECT), `ban` (BAN,
-//! UNBAN, BANS), `guard` (flood and login limits), `timers`, `help`, `lobby` (the default
-//! channels a new account lands in).
+//! UNBAN, BANS), `quota` (channels per account, registrations per address), `guard` (flood
+//! and login limits), `timers`, `help`, `lobby` (the default channels a new account lands in).
 
 mod account;
 pub(crate) mod addr;
 mod ban;
 mod chan;
+mod fail;
 mod guard;
 pub mod help;
 mod history;
@@ -36,6 +40,7 @@ pub mod snapshot;
 mod state;
 mod timers;
 
+pub use fail::{Fail, Handled};
 pub use help::Help;
 pub use settings::Settings;
 pub use snapshot::Snapshot;
@@ -189,19 +194,33 @@ impl Core {
         self.settings = settings;
     }
 
+    /// Runs a command; a refusal is rendered here, once, with the command's verb.
     fn command(&mut self, conn: ConnId, verb: &str, cmd: Command) {
-        let open = !cmd.needs_login();
-        let Some(me) = self.account_of(conn).or(if open { Some(0) } else { None }) else {
-            return self.fail(
-                conn,
-                verb,
-                Code::NotLoggedIn,
-                "log in first (LOGIN or REGISTER)",
-            );
+        if let Err(f) = self.dispatch(conn, cmd) {
+            let context: Vec<&str> = f.context.as_deref().into_iter().collect();
+            self.send(conn, render::fail(verb, f.code, &context, &f.text));
+        }
+    }
+
+    fn dispatch(&mut self, conn: ConnId, cmd: Command) -> Handled {
+        let me = match self.account_of(conn) {
+            None if cmd.needs_login() => {
+                let text = "log in first (LOGIN or REGISTER)";
+                return Err(Fail::new(Code::NotLoggedIn, text));
+            }
+            me => me,
         };
         if cmd.writes() && self.storage_failure.is_some() {
-            return self.fail(conn, verb, Code::Unavailable, "storage is failing");
+            return Err(Fail::new(Code::Unavailable, "storage is failing"));
         }
+        match me {
+            Some(me) if cmd.needs_login() => self.member_command(conn, me, cmd),
+            _ => self.open_command(conn, cmd),
+        }
+    }
+
+    /// The commands anyone may send, logged in or not.
+    fn open_command(&mut self, conn: ConnId, cmd: Command) -> Handled {
         match cmd {
             Command::Register {
                 name,
@@ -209,8 +228,21 @@ impl Core {
                 confirm,
             } => self.register(conn, &name, password, &confirm),
             Command::Login { name, password } => self.login(conn, &name, password),
-            Command::Logout => self.logout(conn),
             Command::Quit { reason } => self.quit(conn, reason),
+            Command::Help { topic } => self.help(conn, topic),
+            Command::Ping { token } => {
+                self.ok(conn, "PING", &[token.as_deref().unwrap_or_default()]);
+                Ok(())
+            }
+            Command::Pong { .. } => Ok(()),
+            other => unreachable!("{other:?} needs a login"),
+        }
+    }
+
+    /// The commands of a logged-in account `me`.
+    fn member_command(&mut self, conn: ConnId, me: i64, cmd: Command) -> Handled {
+        match cmd {
+            Command::Logout => self.logout(conn),
             Command::Join { channel } => self.join(conn, me, &channel),
             Command::Part { channel, reason } => self.part(conn, me, &channel, reason),
             Command::Msg { channel, text } => self.msg(conn, me, &channel, text),
@@ -250,11 +282,12 @@ impl Core {
             Command::Names { channel } => self.names(conn, me, &channel),
             Command::Who => self.who(conn),
             Command::List => self.list(conn, me),
-            Command::Help { topic } => self.help(conn, topic),
-            Command::Ping { token } => {
-                self.ok(conn, "PING", &[token.as_deref().unwrap_or_default()])
-            }
-            Command::Pong { .. } => {}
+            Command::Register { .. }
+            | Command::Login { .. }
+            | Command::Quit { .. }
+            | Command::Help { .. }
+            | Command::Ping { .. }
+            | Command::Pong { .. } => unreachable!("open commands go to open_command"),
         }
     }
 

@@ -6,7 +6,7 @@
 //! Every moderation act is written to the audit table (`audit`).
 
 use super::state::Pending;
-use super::{Core, render};
+use super::{Core, Fail, Handled, render};
 use crate::jobs::{AuditRow, ConnId, StoreJob};
 use crate::proto::Code;
 
@@ -17,47 +17,26 @@ impl Core {
         c.owner == me || c.ops.contains(&me) || self.is_admin(me)
     }
 
-    /// The channel's id if `me` moderates it; else a FAIL for `verb` and `None`.
-    pub(super) fn moderated_channel(
-        &mut self,
-        conn: ConnId,
-        me: i64,
-        verb: &str,
-        channel: &str,
-    ) -> Option<i64> {
+    /// The channel's id if `me` moderates it; else NOT_ALLOWED.
+    pub(super) fn moderated_channel(&self, me: i64, channel: &str) -> Result<i64, Fail> {
         let moderates = |core: &Core, id: i64| core.can_moderate(me, id);
         let text = "only the channel's owner, its operators or an admin may do that";
-        self.channel_where((conn, verb, channel), moderates, (Code::NotAllowed, text))
+        self.channel_where(channel, moderates, (Code::NotAllowed, text))
     }
 
-    /// The channel's id if `me` owns it or is an admin; else a FAIL for `verb` and `None`.
-    pub(super) fn owned_channel(
-        &mut self,
-        conn: ConnId,
-        me: i64,
-        verb: &str,
-        channel: &str,
-    ) -> Option<i64> {
+    /// The channel's id if `me` owns it or is an admin; else NOT_ALLOWED.
+    pub(super) fn owned_channel(&self, me: i64, channel: &str) -> Result<i64, Fail> {
         let owns = |core: &Core, id: i64| core.world.channels[&id].owner == me || core.is_admin(me);
         let text = "only the channel's owner or an admin may do that";
-        self.channel_where((conn, verb, channel), owns, (Code::NotAllowed, text))
+        self.channel_where(channel, owns, (Code::NotAllowed, text))
     }
 
-    /// The account's id and name, or NO_SUCH_USER sent for `verb`.
-    pub(super) fn account_named(
-        &mut self,
-        conn: ConnId,
-        verb: &str,
-        name: &str,
-    ) -> Option<(i64, String)> {
-        let found = self
-            .world
+    /// The account's id and name, or NO_SUCH_USER.
+    pub(super) fn account_named(&self, name: &str) -> Result<(i64, String), Fail> {
+        self.world
             .account_by_name(name)
-            .map(|a| (a.id, a.name.clone()));
-        if found.is_none() {
-            self.fail_on(conn, verb, Code::NoSuchUser, name, "no such user");
-        }
-        found
+            .map(|a| (a.id, a.name.clone()))
+            .ok_or_else(|| Fail::on(Code::NoSuchUser, name, "no such user"))
     }
 
     /// Records an act in the audit table.
@@ -85,7 +64,7 @@ impl Core {
         channel: Option<String>,
         name: &str,
         reason: Option<String>,
-    ) {
+    ) -> Handled {
         match channel {
             Some(channel) => self.kick_from(conn, me, &channel, name, reason),
             None => self.kick_off(conn, me, name, reason),
@@ -99,32 +78,24 @@ impl Core {
         channel: &str,
         name: &str,
         reason: Option<String>,
-    ) {
-        let Some(id) = self.moderated_channel(conn, me, "KICK", channel) else {
-            return;
-        };
-        let Some((target, target_name)) = self.account_named(conn, "KICK", name) else {
-            return;
-        };
+    ) -> Handled {
+        let id = self.moderated_channel(me, channel)?;
+        let (target, target_name) = self.account_named(name)?;
         let c = &self.world.channels[&id];
         let chan = c.name.clone();
         if !c.members.contains(&target) {
-            return self.fail_on(
-                conn,
-                "KICK",
+            return Err(Fail::on(
                 Code::NotInChannel,
                 &target_name,
                 "they are not in that channel",
-            );
+            ));
         }
         if target == c.owner && c.owner != me && !self.is_admin(me) {
-            return self.fail_on(
-                conn,
-                "KICK",
+            return Err(Fail::on(
                 Code::NotAllowed,
                 &target_name,
                 "operators cannot kick the owner",
-            );
+            ));
         }
         let line = render::kick(
             &chan,
@@ -151,24 +122,19 @@ impl Core {
             &format!("{chan}: {}", reason.as_deref().unwrap_or("")),
         );
         self.ok(conn, "KICK", &[&chan, &target_name]);
+        Ok(())
     }
 
-    fn kick_off(&mut self, conn: ConnId, me: i64, name: &str, reason: Option<String>) {
-        if !self.require_admin(conn, me, "KICK") {
-            return;
-        }
-        let Some((target, target_name)) = self.account_named(conn, "KICK", name) else {
-            return;
-        };
+    fn kick_off(&mut self, conn: ConnId, me: i64, name: &str, reason: Option<String>) -> Handled {
+        self.require_admin(me)?;
+        let (target, target_name) = self.account_named(name)?;
         let sessions: Vec<ConnId> = self.world.sessions_of(target).collect();
         if sessions.is_empty() {
-            return self.fail_on(
-                conn,
-                "KICK",
+            return Err(Fail::on(
                 Code::NoSuchUser,
                 &target_name,
                 "they are not online",
-            );
+            ));
         }
         let by = self.world.name_of(me).to_owned();
         let bye = format!(
@@ -189,28 +155,30 @@ impl Core {
         for s in sessions {
             self.close(s, &bye, true);
         }
+        Ok(())
     }
 
     /// # Format
     /// `OP <#channel> <name>` / `DEOP <#channel> <name>` (owner, admin) → `OK OP <#channel> <name>`.
-    pub(super) fn set_op(&mut self, conn: ConnId, me: i64, channel: &str, name: &str, op: bool) {
+    pub(super) fn set_op(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        channel: &str,
+        name: &str,
+        op: bool,
+    ) -> Handled {
         let verb = if op { "OP" } else { "DEOP" };
-        let Some(id) = self.owned_channel(conn, me, verb, channel) else {
-            return;
-        };
+        let id = self.owned_channel(me, channel)?;
         let chan = self.world.channels[&id].name.clone();
-        let Some((target, target_name)) = self.account_named(conn, verb, name) else {
-            return;
-        };
+        let (target, target_name) = self.account_named(name)?;
         let c = self.world.channels.get_mut(&id).expect("checked");
         if op && !c.members.contains(&target) {
-            return self.fail_on(
-                conn,
-                verb,
+            return Err(Fail::on(
                 Code::NotInChannel,
                 &target_name,
                 "they are not in that channel",
-            );
+            ));
         }
         if op {
             c.ops.insert(target);
@@ -227,18 +195,15 @@ impl Core {
         }
         self.audit(Some(me), verb, &target_name, &chan);
         self.ok(conn, verb, &[&chan, &target_name]);
+        Ok(())
     }
 
     /// # Format
     /// `WHOIS <name>` (admin) → `WHOIS <name> <status> <current IPs or -> <last seen> <last IP>
     /// <transports>`, then `OK WHOIS <name>`; transports: `tls`, `plain`, `tls,plain` or `-`.
-    pub(super) fn whois(&mut self, conn: ConnId, me: i64, name: &str) {
-        if !self.require_admin(conn, me, "WHOIS") {
-            return;
-        }
-        let Some((id, name)) = self.account_named(conn, "WHOIS", name) else {
-            return;
-        };
+    pub(super) fn whois(&mut self, conn: ConnId, me: i64, name: &str) -> Handled {
+        self.require_admin(me)?;
+        let (id, name) = self.account_named(name)?;
         let mut ips: Vec<String> = Vec::new();
         let (mut tls, mut plain) = (false, false);
         for s in self.world.sessions_of(id) {
@@ -265,20 +230,20 @@ impl Core {
             transports(tls, plain),
         );
         self.reply(conn, vec![line], "WHOIS", &[&name]);
+        Ok(())
     }
 
     /// # Format
     /// `AUDIT [limit]` (admin) → the latest `limit` (20) records oldest first as
     /// `AUDIT <time> <actor> <action> <target> :<detail>`, then `OK AUDIT <count>`.
-    pub(super) fn audit_log(&mut self, conn: ConnId, me: i64, limit: Option<usize>) {
-        if !self.require_admin(conn, me, "AUDIT") {
-            return;
-        }
+    pub(super) fn audit_log(&mut self, conn: ConnId, me: i64, limit: Option<usize>) -> Handled {
+        self.require_admin(me)?;
         self.start_pending(conn, Pending::Audit);
         self.store(StoreJob::Audit {
             conn,
             limit: limit.unwrap_or(20).min(1000),
         });
+        Ok(())
     }
 
     pub(super) fn audit_done(&mut self, conn: ConnId, rows: Option<Vec<AuditRow>>) {
@@ -286,12 +251,8 @@ impl Core {
             return;
         };
         let Some(rows) = rows else {
-            return self.fail(
-                conn,
-                "AUDIT",
-                Code::Unavailable,
-                "the audit log is unavailable; try again",
-            );
+            let text = "the audit log is unavailable; try again";
+            return self.fail(conn, "AUDIT", Code::Unavailable, text);
         };
         let lines: Vec<_> = rows
             .iter()

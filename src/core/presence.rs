@@ -6,7 +6,7 @@
 //! RENAME goes through the writer, which has the last word on whether a name is free.
 
 use super::state::{Away, Pending};
-use super::{Core, render};
+use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, CreateError, StoreJob};
 use crate::proto::{Code, NAME_RULE, key, valid_name};
 
@@ -70,22 +70,24 @@ impl Core {
 
     /// # Format
     /// `AWAY [:text]` → `OK AWAY`; users who share a channel get `AWAY <name> [:text]`.
-    pub(super) fn away(&mut self, conn: ConnId, me: i64, text: Option<String>) {
+    pub(super) fn away(&mut self, conn: ConnId, me: i64, text: Option<String>) -> Handled {
         self.set_away(me, text, false);
         self.ok(conn, "AWAY", &[]);
+        Ok(())
     }
 
     /// # Format
     /// `BACK` → `OK BACK`; users who share a channel get `BACK <name>`.
-    pub(super) fn back(&mut self, conn: ConnId, me: i64) {
+    pub(super) fn back(&mut self, conn: ConnId, me: i64) -> Handled {
         self.set_back(me);
         self.ok(conn, "BACK", &[]);
+        Ok(())
     }
 
     /// # Format
     /// `USERS` → `ACCOUNT <name> <online|away|offline>` for every account but banned ones,
     /// then `OK USERS <count>`.
-    pub(super) fn users(&mut self, conn: ConnId) {
+    pub(super) fn users(&mut self, conn: ConnId) -> Handled {
         let now = self.now.wall_ms;
         let mut all: Vec<(&str, &str)> = self
             .world
@@ -98,12 +100,13 @@ impl Core {
         let lines: Vec<_> = all.iter().map(|(n, p)| render::account(n, p)).collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "USERS", &[&count]);
+        Ok(())
     }
 
     /// # Format
     /// `RENAME <newname>` → `OK RENAME <old> <new>`; users who share a channel get
     /// `RENAMED <old> <new>`. History, memberships, bans and private messages follow.
-    pub(super) fn rename(&mut self, conn: ConnId, me: i64, new: &str) {
+    pub(super) fn rename(&mut self, conn: ConnId, me: i64, new: &str) -> Handled {
         let old = self.world.name_of(me).to_owned();
         let taken = self.world.account_by_name(new).is_some_and(|a| a.id != me);
         let admins = &self.settings.admins;
@@ -117,7 +120,7 @@ impl Core {
             None
         };
         if let Some((code, text)) = refusal {
-            return self.fail_on(conn, "RENAME", code, new, text);
+            return Err(Fail::on(code, new, text));
         }
         self.start_pending(
             conn,
@@ -131,6 +134,7 @@ impl Core {
             id: me,
             name: new.to_owned(),
         });
+        Ok(())
     }
 
     pub(super) fn renamed(&mut self, conn: ConnId, result: Result<(), CreateError>) {

@@ -5,7 +5,7 @@
 //! `REQUEST <#channel> <name>`, and one of them decides. Requests keep their status in the
 //! database; the core keeps the pending ones.
 
-use super::{Core, render};
+use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, RequestStatus, StoreJob};
 use crate::proto::Code;
 
@@ -17,7 +17,7 @@ impl Core {
     }
 
     /// A JOIN that becomes a request: `OK JOIN <#channel> PENDING`.
-    pub(super) fn request_join(&mut self, conn: ConnId, me: i64, channel: i64) {
+    pub(super) fn request_join(&mut self, conn: ConnId, me: i64, channel: i64) -> Handled {
         let c = self
             .world
             .channels
@@ -40,20 +40,19 @@ impl Core {
             self.fan_out(to, &line, Some(conn));
         }
         self.ok(conn, "JOIN", &[&name, "PENDING"]);
+        Ok(())
     }
 
     /// # Format
     /// `CHANNEL <#channel> DROP` (admin) → `OK CHANNEL <#channel> DROP`; the channel, its
     /// memberships and its history are deleted; each member's sessions get
     /// `PART <#channel> <their name> :channel dropped`.
-    pub(super) fn drop_channel(&mut self, conn: ConnId, me: i64, channel: &str) {
+    pub(super) fn drop_channel(&mut self, conn: ConnId, me: i64, channel: &str) -> Handled {
         if !self.is_admin(me) {
             let text = "only an admin may drop a channel";
-            return self.fail_on(conn, "CHANNEL", Code::NotAllowed, channel, text);
+            return Err(Fail::on(Code::NotAllowed, channel, text));
         }
-        let Some(id) = self.channel_id(conn, "CHANNEL", channel) else {
-            return;
-        };
+        let id = self.channel_id(channel)?;
         let c = self.world.remove_channel(id);
         for member in c.members.iter().copied() {
             let line = render::part(&c.name, self.world.name_of(member), Some("channel dropped"));
@@ -70,6 +69,7 @@ impl Core {
         self.store(StoreJob::DropChannel { id });
         self.audit(Some(me), "CHANNEL", &c.name, "DROP");
         self.ok(conn, "CHANNEL", &[&c.name, "DROP"]);
+        Ok(())
     }
 
     /// Sessions of the channel's owner, its operators and every admin online.
@@ -93,10 +93,14 @@ impl Core {
 
     /// # Format
     /// `CHANNEL <#channel> PRIVATE|PUBLIC` (owner, admin) → `OK CHANNEL <#channel> PRIVATE`.
-    pub(super) fn channel_mode(&mut self, conn: ConnId, me: i64, channel: &str, private: bool) {
-        let Some(id) = self.owned_channel(conn, me, "CHANNEL", channel) else {
-            return;
-        };
+    pub(super) fn channel_mode(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        channel: &str,
+        private: bool,
+    ) -> Handled {
+        let id = self.owned_channel(me, channel)?;
         let name = self.world.channels[&id].name.clone();
         self.world.channels.get_mut(&id).expect("checked").private = private;
         self.store(StoreJob::SetPrivate {
@@ -106,15 +110,14 @@ impl Core {
         let mode = if private { "PRIVATE" } else { "PUBLIC" };
         self.audit(Some(me), "CHANNEL", &name, mode);
         self.ok(conn, "CHANNEL", &[&name, mode]);
+        Ok(())
     }
 
     /// # Format
     /// `REQUESTS <#channel>` (owner, operator, admin) → `REQUEST <#channel> <name> <time>` lines
     /// for the pending requests, then `OK REQUESTS <#channel> <count>`.
-    pub(super) fn requests(&mut self, conn: ConnId, me: i64, channel: &str) {
-        let Some(id) = self.moderated_channel(conn, me, "REQUESTS", channel) else {
-            return;
-        };
+    pub(super) fn requests(&mut self, conn: ConnId, me: i64, channel: &str) -> Handled {
+        let id = self.moderated_channel(me, channel)?;
         let c = &self.world.channels[&id];
         let mut pending: Vec<(i64, i64)> = c.requests.iter().map(|(a, t)| (*t, *a)).collect();
         pending.sort_unstable();
@@ -124,6 +127,7 @@ impl Core {
             .collect();
         let (name, count) = (c.name.clone(), pending.len().to_string());
         self.reply(conn, lines, "REQUESTS", &[&name, &count]);
+        Ok(())
     }
 
     /// # Format
@@ -137,24 +141,18 @@ impl Core {
         channel: &str,
         name: &str,
         accept: bool,
-    ) {
+    ) -> Handled {
         let verb = if accept { "ACCEPT" } else { "REJECT" };
-        let Some(id) = self.moderated_channel(conn, me, verb, channel) else {
-            return;
-        };
-        let Some((who, who_name)) = self.account_named(conn, verb, name) else {
-            return;
-        };
+        let id = self.moderated_channel(me, channel)?;
+        let (who, who_name) = self.account_named(name)?;
         let c = self.world.channels.get_mut(&id).expect("checked");
         let chan = c.name.clone();
         if c.requests.remove(&who).is_none() {
-            return self.fail_on(
-                conn,
-                verb,
+            return Err(Fail::on(
                 Code::NoSuchRequest,
                 &who_name,
                 "no pending request from them",
-            );
+            ));
         }
         let status = if accept {
             RequestStatus::Accepted
@@ -188,5 +186,6 @@ impl Core {
         self.fan_out(to, &line, None);
         self.audit(Some(me), verb, &who_name, &chan);
         self.ok(conn, verb, &[&chan, &who_name]);
+        Ok(())
     }
 }
