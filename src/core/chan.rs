@@ -1,13 +1,12 @@
-//! Channels: JOIN, PART, MSG, KICK, NAMES, LIST, WHO.
+//! Channels and who is in them: JOIN, PART, NAMES, WHO, LIST.
 //!
 //! Membership belongs to the account, so it survives logout and restarts. Events caused by a
 //! command go to every session they concern except the one that sent the command, which gets
 //! the OK instead.
 
 use super::{Core, Fail, Handled, render};
-use crate::jobs::{ConnId, MessageRow, MessageTarget, StoreJob};
+use crate::jobs::{ConnId, StoreJob};
 use crate::proto::{Code, render::MessageView};
-use std::rc::Rc;
 
 impl Core {
     /// The channel's id, or NO_SUCH_CHANNEL.
@@ -145,48 +144,6 @@ impl Core {
         if was_op {
             self.store(StoreJob::RemoveOp { channel, account });
         }
-    }
-
-    /// # Format
-    /// `MSG <#channel> <text>` → `OK MSG <#channel> <id> <time>`; every member's sessions but
-    /// the sender's get `MSG <#channel> <sender> <id> <time> :<text>`.
-    pub(super) fn msg(&mut self, conn: ConnId, me: i64, channel: &str, text: String) -> Handled {
-        let id = self.member_channel(me, channel)?;
-        let (msg_id, time_ms) = self.next_message();
-        let c = &self.world.channels[&id];
-        let sender = self.world.name_of(me);
-        let view = MessageView {
-            id: msg_id,
-            time_ms,
-            sender,
-            target: &c.name,
-            text: &text,
-        };
-        let line = view.event();
-        let name = c.name.clone();
-        let to = self.world.member_sessions(id).collect();
-        self.fan_out(to, &line, Some(conn));
-        let keep = self.settings.limits.history_default;
-        self.world
-            .remember(id, msg_id, time_ms, me, Rc::from(text.as_str()), keep);
-        let target = MessageTarget::Channel(id);
-        self.store(StoreJob::InsertMessage(MessageRow {
-            id: msg_id,
-            time_ms,
-            sender: me,
-            target,
-            text,
-        }));
-        self.echo_to_person(conn, &line);
-        self.send(conn, render::ok_sent("MSG", &name, msg_id, time_ms));
-        Ok(())
-    }
-
-    /// A new message id and time stamp.
-    pub(super) fn next_message(&mut self) -> (u64, i64) {
-        let id = self.next_message_id;
-        self.next_message_id += 1;
-        (id, self.now.wall_ms)
     }
 
     /// # Format

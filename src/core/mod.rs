@@ -13,8 +13,9 @@
 //! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
 //! submodules: `session` (connect, lines in, close), `slots` (who gets a connection slot),
 //! `account` (REGISTER, LOGOUT, QUIT), `login` (LOGIN and who may log in),
-//! `chan` (JOIN, PART, MSG, NAMES, WHO, LIST), `history` (PRIVMSG, HISTORY), `moderation`
-//! (KICK, OP, DEOP, WHOIS, AUDIT), `private` (CHANNEL, REQUESTS, ACCEPT, REJECT), `ban` (BAN,
+//! `rename` (RENAME), `chan` (JOIN, PART, NAMES, WHO, LIST), `messages` (MSG, PRIVMSG,
+//! HISTORY), `presence` (AWAY, BACK, USERS), `moderation` (KICK, OP, DEOP, WHOIS, AUDIT),
+//! `chanadmin` (CHANNEL PRIVATE|PUBLIC|DROP, REQUESTS, ACCEPT, REJECT), `ban` (BAN,
 //! UNBAN, BANS), `quota` (channels per account, registrations per address), `guard` (flood
 //! and login limits), `timers`, `help`, `lobby` (the default channels a new account lands in).
 
@@ -22,17 +23,18 @@ mod account;
 pub(crate) mod addr;
 mod ban;
 mod chan;
+mod chanadmin;
 mod fail;
 mod guard;
 pub mod help;
-mod history;
 mod idmap;
 mod lobby;
 mod login;
+mod messages;
 mod moderation;
 mod presence;
-mod private;
 mod quota;
+mod rename;
 mod session;
 mod settings;
 mod slots;

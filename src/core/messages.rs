@@ -1,6 +1,7 @@
-//! Private messages and history: PRIVMSG, HISTORY.
+//! Messages and history: MSG, PRIVMSG, HISTORY.
 //!
-//! A private message is kept whether or not its recipient is online; they read it with
+//! A message gets its id and time from the loop's counter (`next_message`), is delivered at
+//! once and handed to the writer; acknowledged before its commit. A private message is kept whether or not its recipient is online; they read it with
 //! `HISTORY <name>`. HISTORY asks the writer thread, which answers after everything queued
 //! before it, so a client always sees its own accepted messages.
 
@@ -8,8 +9,51 @@ use super::state::Pending;
 use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, HistoryQuery, HistoryRow, MessageRow, MessageTarget, StoreJob};
 use crate::proto::{Code, render::Line, render::MessageView};
+use std::rc::Rc;
 
 impl Core {
+    /// # Format
+    /// `MSG <#channel> <text>` → `OK MSG <#channel> <id> <time>`; every member's sessions but
+    /// the sender's get `MSG <#channel> <sender> <id> <time> :<text>`.
+    pub(super) fn msg(&mut self, conn: ConnId, me: i64, channel: &str, text: String) -> Handled {
+        let id = self.member_channel(me, channel)?;
+        let (msg_id, time_ms) = self.next_message();
+        let c = &self.world.channels[&id];
+        let sender = self.world.name_of(me);
+        let view = MessageView {
+            id: msg_id,
+            time_ms,
+            sender,
+            target: &c.name,
+            text: &text,
+        };
+        let line = view.event();
+        let name = c.name.clone();
+        let to = self.world.member_sessions(id).collect();
+        self.fan_out(to, &line, Some(conn));
+        let keep = self.settings.limits.history_default;
+        self.world
+            .remember(id, msg_id, time_ms, me, Rc::from(text.as_str()), keep);
+        let target = MessageTarget::Channel(id);
+        self.store(StoreJob::InsertMessage(MessageRow {
+            id: msg_id,
+            time_ms,
+            sender: me,
+            target,
+            text,
+        }));
+        self.echo_to_person(conn, &line);
+        self.send(conn, render::ok_sent("MSG", &name, msg_id, time_ms));
+        Ok(())
+    }
+
+    /// A new message id and time stamp.
+    pub(super) fn next_message(&mut self) -> (u64, i64) {
+        let id = self.next_message_id;
+        self.next_message_id += 1;
+        (id, self.now.wall_ms)
+    }
+
     /// # Format
     /// `PRIVMSG <name> <text>` → `OK PRIVMSG <name> <id> <time>`; the recipient's sessions and
     /// the sender's other sessions get `PRIVMSG <sender> <recipient> <id> <time> :<text>`.
