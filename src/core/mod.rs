@@ -11,7 +11,7 @@
 //! renders it once with the verb; lookups shared by handlers return `Result` for `?`.
 //!
 //! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
-//! submodules: `session` (connect, lines in, close), `slots` (who gets a connection slot),
+//! submodules: `dispatch` (command -> handler), `session` (connect, lines in, close), `slots` (who gets a connection slot),
 //! `account` (REGISTER, LOGOUT, QUIT), `login` (LOGIN and who may log in),
 //! `rename` (RENAME), `chan` (JOIN, PART, NAMES, WHO, LIST), `messages` (MSG, PRIVMSG,
 //! HISTORY), `presence` (AWAY, BACK, USERS), `moderation` (KICK, OP, DEOP, WHOIS, AUDIT),
@@ -24,6 +24,7 @@ pub(crate) mod addr;
 mod ban;
 mod chan;
 mod chanadmin;
+mod dispatch;
 mod fail;
 mod guard;
 pub mod help;
@@ -48,7 +49,7 @@ pub use settings::Settings;
 pub use snapshot::Snapshot;
 
 use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
-use crate::proto::{Code, Command, Frame, render, render::Line};
+use crate::proto::{Code, Frame, render, render::Line};
 use crate::time::Now;
 use ban::Bans;
 use idmap::IdMap;
@@ -194,103 +195,6 @@ impl Core {
     /// Replaces the settings (config reload); sessions and state stay.
     pub fn set_settings(&mut self, settings: Settings) {
         self.settings = settings;
-    }
-
-    /// Runs a command; a refusal is rendered here, once, with the command's verb.
-    fn command(&mut self, conn: ConnId, verb: &str, cmd: Command) {
-        if let Err(f) = self.dispatch(conn, cmd) {
-            let context: Vec<&str> = f.context.as_deref().into_iter().collect();
-            self.send(conn, render::fail(verb, f.code, &context, &f.text));
-        }
-    }
-
-    fn dispatch(&mut self, conn: ConnId, cmd: Command) -> Handled {
-        let me = match self.account_of(conn) {
-            None if cmd.needs_login() => {
-                let text = "log in first (LOGIN or REGISTER)";
-                return Err(Fail::new(Code::NotLoggedIn, text));
-            }
-            me => me,
-        };
-        if cmd.writes() && self.storage_failure.is_some() {
-            return Err(Fail::new(Code::Unavailable, "storage is failing"));
-        }
-        match me {
-            Some(me) if cmd.needs_login() => self.member_command(conn, me, cmd),
-            _ => self.open_command(conn, cmd),
-        }
-    }
-
-    /// The commands anyone may send, logged in or not.
-    fn open_command(&mut self, conn: ConnId, cmd: Command) -> Handled {
-        match cmd {
-            Command::Register {
-                name,
-                password,
-                confirm,
-            } => self.register(conn, &name, password, &confirm),
-            Command::Login { name, password } => self.login(conn, &name, password),
-            Command::Quit { reason } => self.quit(conn, reason),
-            Command::Help { topic } => self.help(conn, topic),
-            Command::Ping { token } => {
-                self.ok(conn, "PING", &[token.as_deref().unwrap_or_default()]);
-                Ok(())
-            }
-            Command::Pong { .. } => Ok(()),
-            other => unreachable!("{other:?} needs a login"),
-        }
-    }
-
-    /// The commands of a logged-in account `me`.
-    fn member_command(&mut self, conn: ConnId, me: i64, cmd: Command) -> Handled {
-        match cmd {
-            Command::Logout => self.logout(conn),
-            Command::Join { channel } => self.join(conn, me, &channel),
-            Command::Part { channel, reason } => self.part(conn, me, &channel, reason),
-            Command::Msg { channel, text } => self.msg(conn, me, &channel, text),
-            Command::Privmsg { target, text } => self.privmsg(conn, me, &target, text),
-            Command::History {
-                target,
-                limit,
-                before,
-            } => self.history(conn, me, target, limit, before),
-            Command::Kick {
-                channel,
-                name,
-                reason,
-            } => self.kick(conn, me, channel, &name, reason),
-            Command::Op { channel, name } => self.set_op(conn, me, &channel, &name, true),
-            Command::Deop { channel, name } => self.set_op(conn, me, &channel, &name, false),
-            Command::Whois { name } => self.whois(conn, me, &name),
-            Command::ChannelMode { channel, private } => {
-                self.channel_mode(conn, me, &channel, private)
-            }
-            Command::DropChannel { channel } => self.drop_channel(conn, me, &channel),
-            Command::Requests { channel } => self.requests(conn, me, &channel),
-            Command::Accept { channel, name } => self.decide(conn, me, &channel, &name, true),
-            Command::Reject { channel, name } => self.decide(conn, me, &channel, &name, false),
-            Command::Audit { limit } => self.audit_log(conn, me, limit),
-            Command::Away { text } => self.away(conn, me, text),
-            Command::Back => self.back(conn, me),
-            Command::Users => self.users(conn),
-            Command::Rename { name } => self.rename(conn, me, &name),
-            Command::Ban {
-                target,
-                duration_secs,
-                reason,
-            } => self.ban(conn, me, &target, duration_secs, reason),
-            Command::Unban { target } => self.unban(conn, me, &target),
-            Command::Bans => self.list_bans(conn, me),
-            Command::Names { channel } => self.names(conn, me, &channel),
-            Command::Who => self.who(conn),
-            Command::List => self.list(conn, me),
-            Command::Register { .. }
-            | Command::Login { .. }
-            | Command::Quit { .. }
-            | Command::Help { .. }
-            | Command::Ping { .. }
-            | Command::Pong { .. } => unreachable!("open commands go to open_command"),
-        }
     }
 
     fn completion(&mut self, done: Completion) {
