@@ -3,11 +3,13 @@
 //! Input bytes go through the `Transport` (plain or TLS) to the `Framer`; output lines are
 //! appended to `out` and written by `flush` through the transport, once per loop turn,
 //! everything queued in one write where the kernel takes it.
-//! Idle connections hold no buffers: both are released when empty.
+//! Idle connections hold no buffers: both are released when empty. Its life is one `Phase`
+//! (open, the peer done, closing, draining), and `Conn::interest` says what to poll it for.
 
 use super::tls::Transport;
 use crate::jobs::ConnId;
 use crate::proto::Framer;
+use mio::Interest;
 use mio::net::TcpStream;
 use std::io::{self, Read};
 
@@ -34,16 +36,24 @@ pub struct Conn {
     data: std::collections::VecDeque<(usize, usize)>,
     /// Input is held until the output drains (a big reply is on its way).
     pub held_for_output: bool,
-    /// Close once the output is flushed.
-    pub closing: bool,
-    /// The peer sent EOF.
-    pub read_closed: bool,
-    /// WRITABLE interest is registered.
-    pub wants_write: bool,
-    /// Closing: our side is shut down, the peer's last bytes are read and dropped.
-    pub draining: bool,
-    /// Reads done while draining.
-    pub drained: usize,
+    pub phase: Phase,
+    /// WRITABLE interest is registered (see `Conn::interest`).
+    pub registered_write: bool,
+}
+
+/// Where a connection is in its life; it only moves forward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Lines in, replies out.
+    Open,
+    /// The peer sent EOF: its last lines are handled, then the core has it closed.
+    PeerClosed,
+    /// The server closes it: the output is flushed first, then our side is shut down.
+    /// `peer_closed`: the peer's EOF came already, so there is nothing to drain.
+    Closing { peer_closed: bool },
+    /// Our side is shut down; what the peer still sends is read and dropped (`reads` so far)
+    /// until its EOF, a bound, or the linger limit, so the last lines are not lost to a reset.
+    Draining { reads: usize },
 }
 
 impl Conn {
@@ -57,11 +67,50 @@ impl Conn {
             sent: 0,
             data: Default::default(),
             held_for_output: false,
-            closing: false,
-            read_closed: false,
-            wants_write: false,
-            draining: false,
-            drained: 0,
+            phase: Phase::Open,
+            registered_write: false,
+        }
+    }
+
+    /// The server is closing it (flushing, or draining after the flush).
+    pub fn closing(&self) -> bool {
+        matches!(self.phase, Phase::Closing { .. } | Phase::Draining { .. })
+    }
+
+    /// The peer sent EOF.
+    pub fn peer_closed(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::PeerClosed | Phase::Closing { peer_closed: true }
+        )
+    }
+
+    /// The peer's EOF arrived.
+    pub fn peer_eof(&mut self) {
+        self.phase = match self.phase {
+            Phase::Open => Phase::PeerClosed,
+            Phase::Closing { .. } => Phase::Closing { peer_closed: true },
+            draining => draining,
+        };
+    }
+
+    /// Starts closing; false if it already was.
+    pub fn start_closing(&mut self) -> bool {
+        let peer_closed = match self.phase {
+            Phase::Open => false,
+            Phase::PeerClosed => true,
+            _ => return false,
+        };
+        self.phase = Phase::Closing { peer_closed };
+        true
+    }
+
+    /// The interest the connection needs: always READABLE, and WRITABLE while output waits.
+    pub fn interest(all_written: bool) -> Interest {
+        if all_written {
+            Interest::READABLE
+        } else {
+            Interest::READABLE | Interest::WRITABLE
         }
     }
 
@@ -103,7 +152,7 @@ impl Conn {
         loop {
             return match self.stream.read(scratch) {
                 Ok(0) => Ok(ReadResult::Eof),
-                Ok(_) if self.draining => Ok(ReadResult::Data),
+                Ok(_) if matches!(self.phase, Phase::Draining { .. }) => Ok(ReadResult::Data),
                 Ok(n) => {
                     let (bytes, stream) = (&scratch[..n], &mut self.stream);
                     match self.transport.receive(bytes, &mut self.framer, stream)? {
@@ -120,7 +169,7 @@ impl Conn {
 
     /// Writes what is queued until done or the kernel is full. True when all is written.
     pub fn flush(&mut self) -> io::Result<bool> {
-        let (out, closing) = (&self.out, self.closing);
+        let (out, closing) = (&self.out, self.closing());
         if !self
             .transport
             .send(out, &mut self.sent, closing, &mut self.stream)?

@@ -1,11 +1,11 @@
 //! Per-connection I/O on the loop: reading lines into the core, queueing and writing output,
 //! and closing (flush, shut down our side, drain, drop).
 
-use super::conn::ReadResult;
+use super::conn::{Conn, Phase, ReadResult};
 use super::{EventLoop, Input, LINGER, READS_PER_TURN};
 use crate::jobs::ConnId;
 use crate::proto::render;
-use mio::{Interest, Token};
+use mio::Token;
 use std::time::Instant;
 
 impl EventLoop {
@@ -16,7 +16,7 @@ impl EventLoop {
             let Some(c) = self.conns.get_mut(slot) else {
                 return;
             };
-            if c.closing && !c.transport.handshaking() {
+            if c.closing() && !c.transport.handshaking() {
                 return self.drain(slot); // a refused TLS client first reads why
             }
             let (id, ready) = (c.id, self.core.ready(c.id));
@@ -33,14 +33,14 @@ impl EventLoop {
                     self.input(Input::Frame { conn: id, frame });
                     continue;
                 }
-                if c.read_closed {
+                if c.peer_closed() {
                     match c.framer.finish() {
                         Some(frame) => self.input(Input::Frame { conn: id, frame }),
                         None => self.hang_up(slot),
                     }
                     continue;
                 }
-            } else if c.read_closed {
+            } else if c.peer_closed() {
                 return;
             }
             if c.framer.buffered() > self.limits.recvq {
@@ -63,7 +63,7 @@ impl EventLoop {
                 Ok(ReadResult::Data) if c.transport.is_tls() => self.dirty.push(slot), // replies
                 Ok(ReadResult::Data) => {}
                 Ok(ReadResult::WouldBlock) => return,
-                Ok(ReadResult::Eof) => c.read_closed = true,
+                Ok(ReadResult::Eof) => c.peer_eof(),
                 Err(e) => return self.drop_conn(slot, &format!("read error: {e}")),
             }
         }
@@ -113,9 +113,8 @@ impl EventLoop {
 
     pub(super) fn close_conn(&mut self, slot: usize) {
         if let Some(c) = self.conns.get_mut(slot)
-            && !c.closing
+            && c.start_closing()
         {
-            c.closing = true;
             self.lingering.push_back((Instant::now() + LINGER, c.id));
             self.dirty.push(slot);
         }
@@ -126,26 +125,33 @@ impl EventLoop {
     pub(super) fn finish_close(&mut self, slot: usize) {
         let c = &mut self.conns[slot];
         let shut = c.stream.shutdown(std::net::Shutdown::Write);
-        if c.read_closed || shut.is_err() || self.stopping.is_some() {
+        if c.peer_closed() || shut.is_err() || self.stopping.is_some() {
             return self.drop_conn(slot, "closed by server");
         }
-        c.draining = true;
+        c.phase = Phase::Draining { reads: 0 };
         self.drain(slot);
     }
 
     /// Reads and drops what a closing peer still sends, until its EOF or the linger limit.
     pub(super) fn drain(&mut self, slot: usize) {
-        let Some(c) = self.conns.get_mut(slot).filter(|c| c.draining) else {
+        let Some(c) = self.conns.get_mut(slot) else {
+            return;
+        };
+        let Phase::Draining { mut reads } = c.phase else {
             return;
         };
         for _ in 0..READS_PER_TURN {
             match c.read(&mut self.scratch) {
-                Ok(ReadResult::Data) => c.drained += 1,
-                Ok(ReadResult::WouldBlock) => return,
+                Ok(ReadResult::Data) => reads += 1,
+                Ok(ReadResult::WouldBlock) => {
+                    c.phase = Phase::Draining { reads };
+                    return;
+                }
                 Ok(ReadResult::Eof) | Err(_) => return self.drop_conn(slot, "closed by server"),
             }
         }
-        if c.drained > 4 * READS_PER_TURN {
+        c.phase = Phase::Draining { reads };
+        if reads > 4 * READS_PER_TURN {
             // it keeps sending after our BYE: no more reading for it
             return self.drop_conn(slot, "closed by server");
         }
@@ -159,7 +165,7 @@ impl EventLoop {
         }
         let mut c = self.conns.remove(slot);
         let _ = self.poll.registry().deregister(&mut c.stream);
-        if !c.closing {
+        if !c.closing() {
             log::info!("connection {} closed: {reason}", c.id); // else the core said why
         }
         self.input(Input::Closed {
@@ -189,14 +195,10 @@ impl EventLoop {
             self.again.push(slot);
         }
         match flushed {
-            Ok(true) if c.closing => self.finish_close(slot),
-            Ok(done) if done == c.wants_write => {
-                c.wants_write = !done;
-                let interest = if done {
-                    Interest::READABLE
-                } else {
-                    Interest::READABLE | Interest::WRITABLE
-                };
+            Ok(true) if c.closing() => self.finish_close(slot),
+            Ok(done) if done == c.registered_write => {
+                c.registered_write = !done;
+                let interest = Conn::interest(done);
                 if let Err(e) =
                     self.poll
                         .registry()
