@@ -90,7 +90,11 @@ fn every_kind_of_line_counts_against_the_flood_limit() {
             Some("BYE :flooding"),
             "{kind}: held back, then closed"
         );
-        assert!(lines.len() < 100, "{kind}: {} lines were handled", lines.len());
+        assert!(
+            lines.len() < 100,
+            "{kind}: {} lines were handled",
+            lines.len()
+        );
     }
 }
 
@@ -127,7 +131,10 @@ fn an_account_creates_a_limited_number_of_channels() {
     amy.ok("JOIN #a", "OK JOIN #a");
     amy.ok("JOIN #b", "OK JOIN #b");
     let refused = amy.fails("JOIN #c", "TOO_MANY_CHANNELS");
-    assert!(refused.starts_with("FAIL JOIN TOO_MANY_CHANNELS #c :"), "{refused}");
+    assert!(
+        refused.starts_with("FAIL JOIN TOO_MANY_CHANNELS #c :"),
+        "{refused}"
+    );
     bob.ok("JOIN #c", "OK JOIN #c");
     amy.ok("JOIN #c", "OK JOIN #c"); // joining is not creating
     let mut root = s.admin();

@@ -53,7 +53,10 @@ fn list_users_and_names_longer_than_the_send_queue_arrive_whole() {
     ] {
         let lines = amy.cmd(cmd);
         let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
-        assert!(bytes > sendq, "{cmd}: {bytes} bytes, more than the send queue");
+        assert!(
+            bytes > sendq,
+            "{cmd}: {bytes} bytes, more than the send queue"
+        );
         assert_eq!(lines.last().unwrap(), ok, "{cmd}");
         assert_eq!(lines.len(), 10_002, "{cmd}");
         assert!(lines[..lines.len() - 1].iter().all(|l| l.starts_with(data)));

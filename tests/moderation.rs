@@ -130,7 +130,11 @@ fn an_admin_drops_a_channel_with_its_history() {
     amy.fails("MSG #gone still here?", "NO_SUCH_CHANNEL");
     let audit = root.cmd("AUDIT 1");
     let words: Vec<&str> = audit[0].split(' ').collect();
-    assert_eq!(&words[2..], ["root", "CHANNEL", "#gone", ":DROP"], "{audit:?}");
+    assert_eq!(
+        &words[2..],
+        ["root", "CHANNEL", "#gone", ":DROP"],
+        "{audit:?}"
+    );
     let s = s.restart();
     let db = s.db();
     let left: i64 = db
@@ -140,7 +144,10 @@ fn an_admin_drops_a_channel_with_its_history() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(left, 0, "the channel and its history are gone from the database");
+    assert_eq!(
+        left, 0,
+        "the channel and its history are gone from the database"
+    );
     let mut bob = s.login("bob");
     bob.ok("JOIN #gone", "OK JOIN #gone");
     assert_eq!(bob.cmd("HISTORY #gone"), vec!["OK HISTORY #gone 0"]);

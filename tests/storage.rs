@@ -149,7 +149,10 @@ fn a_full_disk_refuses_writes_keeps_every_acknowledged_message_and_recovers() {
     let mut bob = TestClient::connect(d.addr);
     bob.fails("REGISTER bob password1 password1", "UNAVAILABLE");
     let history = amy.cmd("HISTORY #d 3");
-    assert!(history.last().unwrap().starts_with("OK HISTORY #d"), "reads go on: {history:?}");
+    assert!(
+        history.last().unwrap().starts_with("OK HISTORY #d"),
+        "reads go on: {history:?}"
+    );
 
     std::fs::remove_file(filler).unwrap();
     let until = Instant::now() + Duration::from_secs(30);
@@ -189,7 +192,10 @@ fn a_deleted_database_is_noticed_refused_and_the_stop_says_what_was_lost() {
     let refused = amy.cmd("MSG #d after the deletion")[0].clone();
     assert!(refused.starts_with("FAIL MSG UNAVAILABLE "), "{refused}");
     let history = amy.cmd("HISTORY #d 5");
-    assert!(history.last().unwrap().starts_with("OK HISTORY #d"), "{history:?}");
+    assert!(
+        history.last().unwrap().starts_with("OK HISTORY #d"),
+        "{history:?}"
+    );
     d.signal(libc::SIGTERM);
     let status = wait_exit(&mut d, Duration::from_secs(20));
     assert!(!status.success(), "a stop that lost data never exits 0");
@@ -250,9 +256,15 @@ fn a_kill_9_loses_at_most_the_lag_bound() {
         "the stalled writer is reported: {first_refusal}"
     );
     let stored = stored_ids(&db);
-    let lost = acked.iter().filter(|id| stored.binary_search(id).is_err()).count();
+    let lost = acked
+        .iter()
+        .filter(|id| stored.binary_search(id).is_err())
+        .count();
     assert!(!acked.is_empty());
-    assert!(lost <= 300, "{lost} acknowledged messages lost, more than the bound 300");
+    assert!(
+        lost <= 300,
+        "{lost} acknowledged messages lost, more than the bound 300"
+    );
 }
 
 #[test]
@@ -314,7 +326,10 @@ fn a_backup_finishes_while_people_chat() {
     let n: i64 = copy
         .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
         .unwrap();
-    assert!(n >= 20_000, "the copy has what was committed before it: {n}");
+    assert!(
+        n >= 20_000,
+        "the copy has what was committed before it: {n}"
+    );
     let check: String = copy
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();

@@ -115,7 +115,10 @@ mod tests {
         r.refund(a);
         assert!(r.take(a, 30, 2), "a refunded place is free again");
         assert!(!r.take(a, HOUR_MS - 1, 2));
-        assert!(r.take(a, HOUR_MS, 2), "an hour later the first place is free");
+        assert!(
+            r.take(a, HOUR_MS, 2),
+            "an hour later the first place is free"
+        );
         let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
         assert_eq!(ip_group(mapped), "127.0.0.1".parse::<IpAddr>().unwrap());
     }

@@ -12,7 +12,7 @@
 //! acknowledged messages it could not write, leaving the database marked unclean (so the ids
 //! skip ahead at the next start: an id is never given twice).
 
-use super::apply::{Kind, apply, failed, kind};
+use super::apply::{Kind, apply, apply_all, failed, kind};
 use super::snapshot;
 use crate::jobs::{Completion, Notify, StoreJob};
 use rusqlite::Connection;
@@ -98,10 +98,7 @@ impl Machine {
             let _ = self.db.execute_batch("ROLLBACK"); // a rollback that failed earlier
         }
         let tx = self.db.transaction().map_err(|e| e.to_string())?;
-        let mut done = Vec::new();
-        for job in jobs {
-            done.extend(apply(&tx, job).map_err(|e| e.to_string())?);
-        }
+        let done = apply_all(&tx, jobs).map_err(|e| e.to_string())?;
         tx.commit().map_err(|e| e.to_string())?;
         Ok(done)
     }
@@ -152,10 +149,7 @@ impl Machine {
         match self.commit(&backlog) {
             Ok(done) => {
                 self.finish(&backlog, done);
-                log::warn!(
-                    "storage recovered: {} held writes committed",
-                    backlog.len()
-                );
+                log::warn!("storage recovered: {} held writes committed", backlog.len());
                 self.failing = None;
                 self.retry_in = RETRY_MIN;
                 (self.notify)(Completion::Storage { failing: None });
@@ -172,7 +166,10 @@ impl Machine {
     fn stop(mut self, timeout: Duration) -> Result<(), String> {
         let until = Instant::now() + timeout;
         while self.failing.is_some() && Instant::now() < until {
-            let wait = self.next_try.min(until).saturating_duration_since(Instant::now());
+            let wait = self
+                .next_try
+                .min(until)
+                .saturating_duration_since(Instant::now());
             std::thread::sleep(wait);
             self.retry();
         }
