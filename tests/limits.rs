@@ -46,7 +46,10 @@ fn a_silent_client_gets_ping_and_is_closed_without_pong() {
         if line.starts_with("PING ") {
             return line;
         }
-        assert!(line.contains(" ben"), "only news of ben comes between: {line}");
+        assert!(
+            line.contains(" ben"),
+            "only news of ben comes between: {line}"
+        );
     };
     let ping = next_ping(&mut answering);
     answering.send(&format!("PONG {}", &ping[5..]));

