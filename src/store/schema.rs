@@ -111,6 +111,13 @@ pub fn open(path: &Path, synchronous: &str) -> Result<Connection, String> {
     );
     conn.execute_batch(&setup)
         .map_err(|e| format!("{shown}: cannot set up: {e}"))?;
+    // Plans that do not depend on bound values: without it a statement that meets the partial
+    // indexes (HISTORY) is compiled again at every new binding (the bundled SQLite has STAT4).
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )
+    .map_err(|e| format!("{shown}: cannot set up: {e}"))?;
     migrate(&mut conn).map_err(|e| format!("{shown}: {e}"))?;
     Ok(conn)
 }
