@@ -124,11 +124,8 @@ impl Conn {
             }
         }
         self.sent = 0;
-        self.out.clear();
-        self.data.clear();
-        if self.out.capacity() > 16 * 1024 {
-            self.out = Vec::new();
-        }
+        self.out = Vec::new();
+        self.data = Default::default();
         Ok(true)
     }
 }
