@@ -9,9 +9,6 @@ use crate::proto::Framer;
 use mio::net::TcpStream;
 use std::io::{self, Read, Write};
 
-/// The first allocation of an output buffer.
-const OUT_START: usize = 2048;
-
 /// What a read found.
 pub enum ReadResult {
     /// Bytes were added to the framer.
@@ -84,16 +81,7 @@ impl Conn {
 
     /// Queues bytes for the next flush.
     pub fn queue(&mut self, bytes: &[u8]) {
-        self.reserve(bytes.len());
         self.out.extend_from_slice(bytes);
-    }
-
-    /// The buffer is released after each complete flush; a new one starts at `OUT_START`, so a
-    /// turn's few lines do not grow it step by step.
-    fn reserve(&mut self, more: usize) {
-        if self.out.capacity() == 0 {
-            self.out.reserve(more.max(OUT_START));
-        }
     }
 
     /// Queues reply data, which does not count against the send queue.
@@ -103,7 +91,6 @@ impl Conn {
             Some(last) if last.1 == start => last.1 = end,
             _ => self.data.push_back((start, end)),
         }
-        self.reserve(bytes.len());
         self.out.extend_from_slice(bytes);
     }
 
