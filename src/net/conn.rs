@@ -124,8 +124,11 @@ impl Conn {
             }
         }
         self.sent = 0;
-        self.out = Vec::new();
-        self.data = Default::default();
+        self.out.clear();
+        self.data.clear();
+        if self.out.capacity() > 16 * 1024 {
+            self.out = Vec::new();
+        }
         Ok(true)
     }
 }
