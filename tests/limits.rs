@@ -41,7 +41,7 @@ fn a_silent_client_gets_ping_and_is_closed_without_pong() {
     // her second PONG), so what he hears cannot depend on which of two timers fires first
     let mut silent = s.user("ben");
     let mut answering = s.user("amy");
-    let mut next_ping = |c: &mut TestClient| loop {
+    let next_ping = |c: &mut TestClient| loop {
         let line = c.recv();
         if line.starts_with("PING ") {
             return line;
