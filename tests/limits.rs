@@ -38,16 +38,31 @@ fn a_silent_client_gets_ping_and_is_closed_without_pong() {
         c.limits.ping_interval_secs = 1;
         c.limits.ping_timeout_secs = 1;
     });
-    let mut answering = s.user("amy");
-    let ping = answering.expect("PING ");
-    answering.send(&format!("PONG {}", &ping[5..]));
-    let ping2 = answering.expect("PING ");
-    assert_ne!(ping, ping2, "each PING has its own token");
+    // ben first: his timeout comes a second before amy's would (she stops answering after
+    // her second PONG), so what he hears cannot depend on which of two timers fires first
     let mut silent = s.user("ben");
+    let mut answering = s.user("amy");
+    let next_ping = |c: &mut TestClient| loop {
+        let line = c.recv();
+        if line.starts_with("PING ") {
+            return line;
+        }
+        assert!(
+            line.contains(" ben"),
+            "only news of ben comes between: {line}"
+        );
+    };
+    let ping = next_ping(&mut answering);
+    answering.send(&format!("PONG {}", &ping[5..]));
+    let ping2 = next_ping(&mut answering);
+    assert_ne!(ping, ping2, "each PING has its own token");
     answering.send(&format!("PONG {}", &ping2[5..]));
     let lines = silent.read_to_close();
     assert!(
-        lines.len() == 2 && lines[0].starts_with("PING ") && lines[1] == "BYE :ping timeout",
+        lines.len() == 3
+            && lines[0] == "ONLINE amy"
+            && lines[1].starts_with("PING ")
+            && lines[2] == "BYE :ping timeout",
         "{lines:?}"
     );
 }

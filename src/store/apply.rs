@@ -49,6 +49,36 @@ pub fn apply(db: &Connection, job: &StoreJob) -> rusqlite::Result<Option<Complet
     }
 }
 
+/// Applies `jobs` in order (inside the writer's transaction), each run of messages as
+/// multi-row inserts; the completions of the jobs someone waits on. `Err` only for a storage
+/// fault.
+pub fn apply_all(db: &Connection, jobs: &[StoreJob]) -> rusqlite::Result<Vec<Completion>> {
+    let mut done = Vec::new();
+    let mut run = Vec::new();
+    for job in jobs {
+        if let StoreJob::InsertMessage(m) = job {
+            run.push(m);
+            continue;
+        }
+        insert_run(db, &mut run)?;
+        done.extend(apply(db, job)?);
+    }
+    insert_run(db, &mut run)?;
+    Ok(done)
+}
+
+fn insert_run(db: &Connection, run: &mut Vec<&crate::jobs::MessageRow>) -> rusqlite::Result<()> {
+    if !run.is_empty() {
+        match writes::insert_messages(db, run) {
+            Err(e) if is_fault(&e) => return Err(e),
+            Err(e) => log::error!("the database refused {} messages: {e}", run.len()),
+            Ok(_) => {}
+        }
+        run.clear();
+    }
+    Ok(())
+}
+
 /// The completion that says a waited-on job could not be done: storage is failing.
 pub fn failed(job: &StoreJob) -> Option<Completion> {
     Some(match job {

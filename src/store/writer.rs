@@ -12,7 +12,7 @@
 //! acknowledged messages it could not write, leaving the database marked unclean (so the ids
 //! skip ahead at the next start: an id is never given twice).
 
-use super::apply::{Kind, apply, failed, kind};
+use super::apply::{Kind, apply, apply_all, failed, kind};
 use super::snapshot;
 use crate::jobs::{Completion, Notify, StoreJob};
 use rusqlite::Connection;
@@ -98,10 +98,7 @@ impl Machine {
             let _ = self.db.execute_batch("ROLLBACK"); // a rollback that failed earlier
         }
         let tx = self.db.transaction().map_err(|e| e.to_string())?;
-        let mut done = Vec::new();
-        for job in jobs {
-            done.extend(apply(&tx, job).map_err(|e| e.to_string())?);
-        }
+        let done = apply_all(&tx, jobs).map_err(|e| e.to_string())?;
         tx.commit().map_err(|e| e.to_string())?;
         Ok(done)
     }
