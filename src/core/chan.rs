@@ -61,8 +61,7 @@ impl Core {
                 at_ms,
             });
             let line = render::join(&self.world.channels[&id].name, self.world.name_of(me));
-            let to = self.world.member_sessions(id).collect();
-            self.fan_out(to, &line, Some(conn));
+            self.fan_out_channel(id, &line, Some(conn));
         }
         let c = &self.world.channels[&id];
         let lines: Vec<_> = c
@@ -114,8 +113,7 @@ impl Core {
         let id = self.member_channel(me, channel)?;
         let name = self.world.channels[&id].name.clone();
         let line = render::part(&name, self.world.name_of(me), reason.as_deref());
-        let to = self.world.member_sessions(id).collect();
-        self.fan_out(to, &line, Some(conn));
+        self.fan_out_channel(id, &line, Some(conn));
         self.world.leave(me, id);
         self.store(StoreJob::RemoveMember {
             account: me,

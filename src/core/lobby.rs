@@ -49,8 +49,7 @@ impl Core {
             &self.world.channels[&channel].name,
             self.world.name_of(account),
         );
-        let to = self.world.member_sessions(channel).collect();
-        self.fan_out(to, &line, Some(conn));
+        self.fan_out_channel(channel, &line, Some(conn));
     }
 
     /// Tells a person in chat mode, after the OK of their REGISTER or LOGIN, where what they

@@ -29,8 +29,7 @@ impl Core {
         };
         let line = view.event();
         let name = c.name.clone();
-        let to = self.world.member_sessions(id).collect();
-        self.fan_out(to, &line, Some(conn));
+        self.fan_out_channel(id, &line, Some(conn));
         let keep = self.settings.limits.history_default;
         self.world
             .remember(id, msg_id, time_ms, me, Rc::from(text.as_str()), keep);

@@ -280,6 +280,28 @@ impl Core {
             self.send(c, line.clone());
         }
     }
+
+    /// Sends `line` to every session of the channel's members but `except`, without building
+    /// a list first (the delivery path of every message); people get it through `send`.
+    fn fan_out_channel(&mut self, channel: i64, line: &Line, except: Option<ConnId>) {
+        let mut people = Vec::new();
+        let members = self.world.channels.get(&channel).map(|c| &c.members);
+        for m in members.into_iter().flatten() {
+            let Some(a) = self.world.accounts.get(m) else {
+                continue;
+            };
+            for &s in a.sessions.iter().filter(|s| Some(**s) != except) {
+                if !self.chat.is_empty() && self.chat.contains(&s) {
+                    people.push(s);
+                } else {
+                    self.out.push_back(Output::Send(s, line.clone()));
+                }
+            }
+        }
+        for s in people {
+            self.send(s, line.clone());
+        }
+    }
 }
 
 #[cfg(test)]

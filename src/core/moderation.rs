@@ -103,8 +103,7 @@ impl Core {
             self.world.name_of(me),
             reason.as_deref(),
         );
-        let to = self.world.member_sessions(id).collect();
-        self.fan_out(to, &line, Some(conn));
+        self.fan_out_channel(id, &line, Some(conn));
         self.world.leave(target, id);
         self.store(StoreJob::RemoveMember {
             account: target,

@@ -169,15 +169,11 @@ impl World {
     }
 
     pub fn account_by_name(&self, name: &str) -> Option<&Account> {
-        self.account_keys
-            .get(&key(name))
-            .and_then(|id| self.accounts.get(id))
+        by_key(&self.account_keys, name).and_then(|id| self.accounts.get(&id))
     }
 
     pub fn channel_by_name(&self, name: &str) -> Option<&Channel> {
-        self.channel_keys
-            .get(&key(name))
-            .and_then(|id| self.channels.get(id))
+        by_key(&self.channel_keys, name).and_then(|id| self.channels.get(&id))
     }
 
     /// The account's name, or `?` for an id the server does not know.
@@ -285,5 +281,15 @@ impl World {
             .into_iter()
             .flat_map(|a| self.sessions_of(a))
             .collect()
+    }
+}
+
+/// Looks `name` up by its key; a name already in lower case (the usual case, on every MSG)
+/// needs no new string.
+fn by_key(keys: &HashMap<String, i64>, name: &str) -> Option<i64> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        keys.get(&key(name)).copied()
+    } else {
+        keys.get(name).copied()
     }
 }

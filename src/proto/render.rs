@@ -96,7 +96,11 @@ impl MessageView<'_> {
 
 /// `OK MSG <#channel> <id> <time>` or `OK PRIVMSG <name> <id> <time>`.
 pub fn ok_sent(verb: &str, target: &str, id: u64, time_ms: i64) -> Line {
-    ok(verb, &[target, &id.to_string(), &rfc3339(time_ms)])
+    let mut s = String::with_capacity(48 + target.len());
+    let _ = write!(s, "OK {verb} {target} {id} ");
+    crate::time::push_rfc3339(&mut s, time_ms);
+    s.push('\n');
+    Rc::from(s)
 }
 
 /// `JOIN <#channel> <name>`.
