@@ -11,19 +11,8 @@ fn a_person_registers_joins_and_chats_in_the_client() {
     let s = TestServer::start();
     let mut pro = s.user("pro");
     pro.ok("JOIN #tui", "OK JOIN #tui");
-    let t = Tmux(format!("chatd-client-test-{}", std::process::id()));
     let cmd = format!("{} --server {}", env!("CARGO_BIN_EXE_chatd-client"), s.addr);
-    t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        &t.0,
-        "-x",
-        "110",
-        "-y",
-        "30",
-        &cmd,
-    ]);
+    let t = Tmux::start("chatd-client-test", &cmd, 110, 30);
     t.shows("Log in");
     t.keys(&["C-r"]);
     t.shows("Create an account");
@@ -84,29 +73,21 @@ fn the_client_survives_the_server_going_away_and_a_resize() {
 
 #[test]
 fn the_client_connects_over_tls_with_a_ca_file() {
+    if !Tmux::available("the_client_connects_over_tls_with_a_ca_file") {
+        return;
+    }
     let ca = common::tls::TestCa::new();
     let (s, _) = common::tls::tls_server(&ca);
     let ca_file = s.dir.0.join("ca.pem");
     std::fs::write(&ca_file, ca.pem()).unwrap();
     let mut root = s.admin();
-    let t = Tmux(format!("chatd-client-tls-{}", std::process::id()));
     let cmd = format!(
         "CHATD_SERVER={} {} --ca {}",
         s.tls_addr(),
         env!("CARGO_BIN_EXE_chatd-client"),
         ca_file.display()
     );
-    t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        &t.0,
-        "-x",
-        "110",
-        "-y",
-        "30",
-        &cmd,
-    ]);
+    let t = Tmux::start("chatd-client-tls", &cmd, 110, 30);
     t.shows("TLS: on");
     t.keys(&["Enter"]);
     t.shows("Log in");
