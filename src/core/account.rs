@@ -5,8 +5,9 @@
 //! (`StoreJob::CreateAccount`, the database decides if the name is free), then the login.
 
 use super::state::Pending;
-use super::{Core, Fail, Handled, render};
+use super::{Core, Fail, Handled};
 use crate::jobs::{AccountRecord, AuthJob, ConnId, CreateError, StoreJob};
+use crate::proto::Event;
 use crate::proto::{Code, NAME_RULE, key, password_problem, valid_name};
 
 impl Core {
@@ -166,7 +167,8 @@ impl Core {
         a.last_command_ms = self.now.mono_ms;
         if a.sessions.len() == 1 {
             let others = self.logged_in_sessions();
-            self.fan_out(others, &render::online(name), Some(conn));
+            let online = self.rendered(&Event::Online { name });
+            self.fan_out(others, &online, Some(conn));
         }
         self.audit(Some(account), "LOGIN", name, &ip);
         let at = self.session_deadline(conn);
@@ -194,7 +196,8 @@ impl Core {
         a.sessions.retain(|c| *c != conn);
         a.last_seen_ms = Some(self.now.wall_ms);
         if a.sessions.is_empty() && notify {
-            let line = render::offline(&a.name, reason);
+            let name = self.world.name_of(account);
+            let line = self.rendered(&Event::Offline { name, reason });
             let others = self.logged_in_sessions();
             self.fan_out(others, &line, Some(conn));
         }

@@ -6,6 +6,7 @@
 
 use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, StoreJob};
+use crate::proto::Event;
 use crate::proto::{Code, render::MessageView};
 
 impl Core {
@@ -60,7 +61,11 @@ impl Core {
                 channel: id,
                 at_ms,
             });
-            let line = render::join(&self.world.channels[&id].name, self.world.name_of(me));
+            let channel = &self.world.channels[&id].name;
+            let line = self.rendered(&Event::Join {
+                channel,
+                name: self.world.name_of(me),
+            });
             self.fan_out_channel(id, &line, Some(conn));
         }
         let c = &self.world.channels[&id];
@@ -112,7 +117,11 @@ impl Core {
     ) -> Handled {
         let id = self.member_channel(me, channel)?;
         let name = self.world.channels[&id].name.clone();
-        let line = render::part(&name, self.world.name_of(me), reason.as_deref());
+        let line = self.rendered(&Event::Part {
+            channel: &name,
+            name: self.world.name_of(me),
+            reason: reason.as_deref(),
+        });
         self.fan_out_channel(id, &line, Some(conn));
         self.world.leave(me, id);
         self.store(StoreJob::RemoveMember {

@@ -8,6 +8,7 @@
 use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, RequestStatus, StoreJob};
 use crate::proto::Code;
+use crate::proto::Event;
 
 impl Core {
     /// True if `me` may see the channel's members and history without being a member... or is.
@@ -35,7 +36,10 @@ impl Core {
                 at_ms,
                 by: None,
             });
-            let line = render::request(&name, self.world.name_of(me), None);
+            let line = self.rendered(&Event::Request {
+                channel: &name,
+                name: self.world.name_of(me),
+            });
             let to = self.moderator_sessions(channel);
             self.fan_out(to, &line, Some(conn));
         }
@@ -55,7 +59,11 @@ impl Core {
         let id = self.channel_id(channel)?;
         let c = self.world.remove_channel(id);
         for member in c.members.iter().copied() {
-            let line = render::part(&c.name, self.world.name_of(member), Some("channel dropped"));
+            let line = self.rendered(&Event::Part {
+                channel: &c.name,
+                name: self.world.name_of(member),
+                reason: Some("channel dropped"),
+            });
             let to: Vec<ConnId> = self.world.sessions_of(member).collect();
             for s in &to {
                 if let Some(session) = self.sessions.get_mut(s)
@@ -173,7 +181,10 @@ impl Core {
                 channel: id,
                 at_ms: self.now.wall_ms,
             });
-            let line = render::join(&chan, &who_name);
+            let line = self.rendered(&Event::Join {
+                channel: &chan,
+                name: &who_name,
+            });
             let to: Vec<ConnId> = self
                 .world
                 .member_sessions(id)
@@ -181,7 +192,10 @@ impl Core {
                 .collect();
             self.fan_out(to, &line, Some(conn));
         }
-        let line = render::decided(accept, &chan);
+        let line = self.rendered(&Event::Decided {
+            accepted: accept,
+            channel: &chan,
+        });
         let to = self.world.sessions_of(who).collect();
         self.fan_out(to, &line, None);
         self.audit(Some(me), verb, &who_name, &chan);

@@ -6,8 +6,9 @@
 //! core first sees at its LOGIN) and picks the session's current channel; `greet` then tells a
 //! person where they are. Accounts that existed before are never added.
 
-use super::{Core, NO_OWNER, render};
+use super::{Core, NO_OWNER};
 use crate::jobs::{ConnId, StoreJob};
+use crate::proto::Event;
 use crate::proto::human;
 
 impl Core {
@@ -45,10 +46,10 @@ impl Core {
             channel,
             at_ms,
         });
-        let line = render::join(
-            &self.world.channels[&channel].name,
-            self.world.name_of(account),
-        );
+        let line = self.rendered(&Event::Join {
+            channel: &self.world.channels[&channel].name,
+            name: self.world.name_of(account),
+        });
         self.fan_out_channel(channel, &line, Some(conn));
     }
 

@@ -8,6 +8,7 @@
 use super::state::Pending;
 use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, HistoryQuery, HistoryRow, MessageRow, MessageTarget, StoreJob};
+use crate::proto::Event;
 use crate::proto::{Code, render::Line, render::MessageView};
 use std::rc::Rc;
 
@@ -27,7 +28,7 @@ impl Core {
             target: &c.name,
             text: &text,
         };
-        let line = view.event();
+        let line = self.rendered(&Event::Message(view));
         let name = c.name.clone();
         self.fan_out_channel(id, &line, Some(conn));
         let keep = self.settings.limits.history_default;
@@ -62,14 +63,13 @@ impl Core {
         };
         let (id, time_ms) = self.next_message();
         let (sender, recipient) = (self.world.name_of(me), self.world.name_of(to));
-        let line = MessageView {
+        let line = self.rendered(&Event::Message(MessageView {
             id,
             time_ms,
             sender,
             target: recipient,
             text: &text,
-        }
-        .event();
+        }));
         let recipient = recipient.to_owned();
         let mut sessions: Vec<ConnId> = self.world.sessions_of(to).collect();
         if to != me {

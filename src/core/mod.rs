@@ -8,7 +8,9 @@
 //! `next_deadline` tells when to call `handle(now, Input::Tick)` for timeouts.
 //!
 //! Command handlers return `Handled` (`fail`): a refusal is a `Fail` value, and `command`
-//! renders it once with the verb; lookups shared by handlers return `Result` for `?`.
+//! renders it once with the verb; lookups shared by handlers return `Result` for `?`. Events
+//! are `proto::Event` values, rendered at most once per dialect present (`rendered`) and
+//! shared by their recipients (`fan_out`, `fan_out_channel`).
 //!
 //! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
 //! submodules: `dispatch` (command -> handler), `session` (connect, lines in, close), `slots` (who gets a connection slot),
@@ -49,7 +51,7 @@ pub use settings::Settings;
 pub use snapshot::Snapshot;
 
 use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
-use crate::proto::{Code, Frame, render, render::Line};
+use crate::proto::{Code, Event, Frame, render, render::Line};
 use crate::time::Now;
 use ban::Bans;
 use idmap::IdMap;
@@ -101,6 +103,13 @@ pub enum Output {
     Auth(AuthJob),
     /// The connection may take input again.
     Resume(ConnId),
+}
+
+/// An event rendered once per dialect present, shared by its recipients.
+struct Rendered {
+    proto: Line,
+    /// `None` when no one is in chat mode, or people need not see it.
+    people: Option<Line>,
 }
 
 /// The state machine. See the module doc for the order of calls.
@@ -268,38 +277,71 @@ impl Core {
     }
 
     /// A person in chat mode sees their own message as the others do (a program gets the OK).
-    fn echo_to_person(&mut self, conn: ConnId, line: &Line) {
+    fn echo_to_person(&mut self, conn: ConnId, event: &Rendered) {
         if self.chat.contains(&conn) {
-            self.send(conn, line.clone());
+            self.deliver(conn, event);
         }
     }
 
-    /// Sends `line` to each connection in `to` but `except`.
-    fn fan_out(&mut self, to: Vec<ConnId>, line: &Line, except: Option<ConnId>) {
+    /// An event rendered once for each dialect present: for programs always, for people only
+    /// while someone is in chat mode.
+    fn rendered(&self, event: &Event) -> Rendered {
+        let people = if self.chat.is_empty() {
+            None
+        } else {
+            crate::proto::human::event(event).map(|s| Line::from(format!("{s}\n")))
+        };
+        Rendered {
+            proto: render::event(event),
+            people,
+        }
+    }
+
+    /// Sends an event to one session.
+    fn send_event(&mut self, conn: ConnId, event: &Event) {
+        let rendered = self.rendered(event);
+        self.deliver(conn, &rendered);
+    }
+
+    /// Queues a rendered event for one session, in its dialect.
+    fn deliver(&mut self, conn: ConnId, event: &Rendered) {
+        let line = if self.chat.is_empty() || !self.chat.contains(&conn) {
+            &event.proto
+        } else {
+            match &event.people {
+                Some(line) => line,
+                None => return,
+            }
+        };
+        self.out.push_back(Output::Send(conn, line.clone()));
+    }
+
+    /// Sends an event to each connection in `to` but `except`.
+    fn fan_out(&mut self, to: Vec<ConnId>, event: &Rendered, except: Option<ConnId>) {
         for c in to.into_iter().filter(|c| Some(*c) != except) {
-            self.send(c, line.clone());
+            self.deliver(c, event);
         }
     }
 
-    /// Sends `line` to every session of the channel's members but `except`, without building
-    /// a list first (the delivery path of every message); people get it through `send`.
-    fn fan_out_channel(&mut self, channel: i64, line: &Line, except: Option<ConnId>) {
-        let mut people = Vec::new();
+    /// Sends an event to every session of the channel's members but `except`, without building
+    /// a list first (the delivery path of every message).
+    fn fan_out_channel(&mut self, channel: i64, event: &Rendered, except: Option<ConnId>) {
         let members = self.world.channels.get(&channel).map(|c| &c.members);
         for m in members.into_iter().flatten() {
             let Some(a) = self.world.accounts.get(m) else {
                 continue;
             };
             for &s in a.sessions.iter().filter(|s| Some(**s) != except) {
-                if !self.chat.is_empty() && self.chat.contains(&s) {
-                    people.push(s);
+                let line = if self.chat.is_empty() || !self.chat.contains(&s) {
+                    &event.proto
                 } else {
-                    self.out.push_back(Output::Send(s, line.clone()));
-                }
+                    match &event.people {
+                        Some(line) => line,
+                        None => continue,
+                    }
+                };
+                self.out.push_back(Output::Send(s, line.clone()));
             }
-        }
-        for s in people {
-            self.send(s, line.clone());
         }
     }
 }

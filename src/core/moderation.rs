@@ -9,6 +9,7 @@ use super::state::Pending;
 use super::{Core, Fail, Handled, render};
 use crate::jobs::{AuditRow, ConnId, StoreJob};
 use crate::proto::Code;
+use crate::proto::Event;
 
 impl Core {
     /// True if `me` moderates the channel: its owner, one of its operators, or an admin.
@@ -97,12 +98,12 @@ impl Core {
                 "operators cannot kick the owner",
             ));
         }
-        let line = render::kick(
-            &chan,
-            &target_name,
-            self.world.name_of(me),
-            reason.as_deref(),
-        );
+        let line = self.rendered(&Event::Kick {
+            channel: &chan,
+            name: &target_name,
+            by: self.world.name_of(me),
+            reason: reason.as_deref(),
+        });
         self.fan_out_channel(id, &line, Some(conn));
         self.world.leave(target, id);
         self.store(StoreJob::RemoveMember {

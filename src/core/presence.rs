@@ -7,6 +7,7 @@
 use super::state::Away;
 use super::{Core, Handled, render};
 use crate::jobs::ConnId;
+use crate::proto::Event;
 
 impl Core {
     /// A command from a logged-in session: the account is active; if it had gone away by
@@ -40,10 +41,14 @@ impl Core {
     }
 
     fn set_away(&mut self, account: i64, text: Option<String>, auto: bool) {
-        let Some(a) = self.world.accounts.get_mut(&account) else {
+        let Some(a) = self.world.accounts.get(&account) else {
             return;
         };
-        let line = render::away(&a.name, text.as_deref());
+        let line = self.rendered(&Event::Away {
+            name: &a.name,
+            text: text.as_deref(),
+        });
+        let a = self.world.accounts.get_mut(&account).expect("found above");
         a.away = Some(Away { text, auto });
         let to = self.world.sharing_sessions(account);
         self.fan_out(to, &line, None);
@@ -56,8 +61,10 @@ impl Core {
         if a.away.take().is_none() {
             return;
         }
-        let line = render::back(&a.name);
         let sessions: Vec<ConnId> = a.sessions.clone();
+        let line = self.rendered(&Event::Back {
+            name: self.world.name_of(account),
+        });
         let to = self.world.sharing_sessions(account);
         self.fan_out(to, &line, None);
         let at = self.away_deadline(account).unwrap_or(u64::MAX);

@@ -3,8 +3,9 @@
 //! because they refer to its id.
 
 use super::state::Pending;
-use super::{Core, Fail, Handled, render};
+use super::{Core, Fail, Handled};
 use crate::jobs::{ConnId, CreateError, StoreJob};
+use crate::proto::Event;
 use crate::proto::{Code, NAME_RULE, key, valid_name};
 
 impl Core {
@@ -53,7 +54,10 @@ impl Core {
             Ok(()) => {
                 self.world.rename(me, &new);
                 log::info!("rename {old} to {new}");
-                let line = render::renamed(&old, &new);
+                let line = self.rendered(&Event::Renamed {
+                    old: &old,
+                    new: &new,
+                });
                 let mut to = self.world.sharing_sessions(me);
                 to.extend(self.world.sessions_of(me));
                 self.fan_out(to, &line, Some(conn));

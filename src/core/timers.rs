@@ -9,6 +9,7 @@
 use super::state::Mode;
 use super::{Core, render};
 use crate::jobs::ConnId;
+use crate::proto::Event;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -117,7 +118,7 @@ impl Core {
                 .get_mut(&conn)
                 .expect("live session")
                 .ping_sent_ms = Some(now);
-            self.send(conn, render::ping(&token));
+            self.send_event(conn, &Event::Ping { token: &token });
         }
     }
 }

@@ -2,11 +2,13 @@
 //! name rules and failure codes they share. This module is the one place that knows wire text.
 
 pub mod command;
+pub mod event;
 pub mod frame;
 pub mod human;
 pub mod parse;
 pub mod render;
 
+pub use event::Event;
 pub use frame::{Frame, Framer};
 pub use parse::{Command, Rejection, parse};
 

@@ -3,7 +3,7 @@
 //! Each function returns a complete line with its LF. Callers share a rendered line among all
 //! its recipients (`Line` is reference-counted), so a broadcast is rendered once.
 
-use super::Code;
+use super::{Code, Event};
 use crate::time::rfc3339;
 use std::fmt::Write;
 use std::rc::Rc;
@@ -57,6 +57,7 @@ pub fn ping(token: &str) -> Line {
 }
 
 /// A stored message, as an event or a history line.
+#[derive(Debug, Clone, Copy)]
 pub struct MessageView<'a> {
     pub id: u64,
     pub time_ms: i64,
@@ -218,6 +219,33 @@ pub fn audit(time_ms: i64, actor: &str, action: &str, target: &str, detail: &str
         &["AUDIT", &rfc3339(time_ms), actor, action, target],
         Some(detail),
     )
+}
+
+/// An event as programs read it: one protocol line.
+pub fn event(ev: &Event) -> Line {
+    match *ev {
+        Event::Message(m) => m.event(),
+        Event::Join { channel, name } => join(channel, name),
+        Event::Part {
+            channel,
+            name,
+            reason,
+        } => part(channel, name, reason),
+        Event::Kick {
+            channel,
+            name,
+            by,
+            reason,
+        } => kick(channel, name, by, reason),
+        Event::Online { name } => online(name),
+        Event::Offline { name, reason } => offline(name, reason),
+        Event::Away { name, text } => away(name, text),
+        Event::Back { name } => back(name),
+        Event::Renamed { old, new } => renamed(old, new),
+        Event::Request { channel, name } => request(channel, name, None),
+        Event::Decided { accepted, channel } => decided(accepted, channel),
+        Event::Ping { token } => ping(token),
+    }
 }
 
 #[cfg(test)]

@@ -1,15 +1,17 @@
 //! Chat mode, for people on telnet or netcat: their lines in, the server's lines out.
 //!
-//! The core renders every reply and event once, in the protocol's form; for a session in chat
-//! mode it passes each line through `for_people` (`people.rs`), which writes it the way a
-//! person wants it: `[02:13] #lobby <alice> hello`, `* bob joined #lobby`, `! that name is
-//! taken`. What the person types goes through `from_person` (`person.rs`), which turns
+//! Events are values (`proto::Event`): `event` (`people.rs`) writes each kind the way a person
+//! wants it, `[02:13] #lobby <alice> hello`, `* bob joined #lobby`, in an exhaustive `match`,
+//! and the core renders an event for people once per delivery, as it renders it once for
+//! programs. Replies and data lines are still rendered in the protocol's form and passed
+//! through `for_people`, which writes them as sentences (`! that name is taken`) and reads
+//! event-shaped lines (HIST) back into `Event`s, so an event has one wording. What the person types goes through `from_person` (`person.rs`), which turns
 //! `/msg bob hi` or a plain line into the protocol line it stands for.
 
 mod people;
 mod person;
 
-pub use people::{for_people, hhmm};
+pub use people::{event, for_people, hhmm};
 pub use person::from_person;
 
 use super::render::Line;

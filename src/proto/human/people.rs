@@ -4,6 +4,8 @@
 //! later per-dialect renderer can take the table over as it is. Nothing reaches a person raw:
 //! a line of a kind this table does not know yet is shown lower-cased behind `* `.
 
+use crate::proto::Event;
+
 /// The person's view of a protocol line (without its LF), or `None` to leave it out. `asked`
 /// is the protocol line the person's last command became, which an `OK` answers.
 pub fn for_people(line: &str, asked: Option<&str>) -> Option<String> {
@@ -16,23 +18,65 @@ pub fn for_people(line: &str, asked: Option<&str>) -> Option<String> {
     let why = || text.map(|t| format!(" ({t})")).unwrap_or_default();
     let out = match (w[0], w.len()) {
         ("HIST", _) => return for_people(line.strip_prefix("HIST ")?, None),
-        ("MSG", 5) => format!("[{}] {} <{}> {t}", hhmm(w[4]), w[1], w[2]),
-        ("PRIVMSG", 5) => format!("[{}] <{} -> {}> {t}", hhmm(w[4]), w[1], w[2]),
-        ("JOIN", 3) => format!("* {} joined {}", w[2], w[1]),
-        ("PART", 3) => format!("* {} left {}{}", w[2], w[1], why()),
-        ("KICK", 4) => format!("* {} was kicked from {} by {}{}", w[2], w[1], w[3], why()),
-        ("ONLINE", 2) => format!("* {} is online", w[1]),
-        ("OFFLINE", 2) => format!("* {} went offline{}", w[1], why()),
-        ("AWAY", 2) => format!("* {} is away{}", w[1], why()),
-        ("BACK", 2) => format!("* {} is back", w[1]),
-        ("RENAMED", 3) => format!("* {} is now known as {}", w[1], w[2]),
-        ("REQUEST", 3) => format!(
-            "* {} asks to join {} (/accept {} {})",
-            w[2], w[1], w[1], w[2]
-        ),
+        ("MSG", 5) => message(w[4], w[1], w[2], t),
+        ("PRIVMSG", 5) => private(w[4], w[1], w[2], t),
+        ("JOIN", 3) => {
+            return event(&Event::Join {
+                channel: w[1],
+                name: w[2],
+            });
+        }
+        ("PART", 3) => {
+            let (channel, name, reason) = (w[1], w[2], text);
+            return event(&Event::Part {
+                channel,
+                name,
+                reason,
+            });
+        }
+        ("KICK", 4) => {
+            let (channel, name, by, reason) = (w[1], w[2], w[3], text);
+            return event(&Event::Kick {
+                channel,
+                name,
+                by,
+                reason,
+            });
+        }
+        ("ONLINE", 2) => return event(&Event::Online { name: w[1] }),
+        ("OFFLINE", 2) => {
+            return event(&Event::Offline {
+                name: w[1],
+                reason: text,
+            });
+        }
+        ("AWAY", 2) => return event(&Event::Away { name: w[1], text }),
+        ("BACK", 2) => return event(&Event::Back { name: w[1] }),
+        ("RENAMED", 3) => {
+            return event(&Event::Renamed {
+                old: w[1],
+                new: w[2],
+            });
+        }
+        ("REQUEST", 3) => {
+            return event(&Event::Request {
+                channel: w[1],
+                name: w[2],
+            });
+        }
         ("REQUEST", 4) => format!("  {} asked to join {} at {}", w[2], w[1], when(w[3])),
-        ("ACCEPTED", 2) => format!("* you are now in {} (/join {} to talk there)", w[1], w[1]),
-        ("REJECTED", 2) => format!("! your request to join {} was turned down", w[1]),
+        ("ACCEPTED", 2) => {
+            return event(&Event::Decided {
+                accepted: true,
+                channel: w[1],
+            });
+        }
+        ("REJECTED", 2) => {
+            return event(&Event::Decided {
+                accepted: false,
+                channel: w[1],
+            });
+        }
         ("NAME", 4) | ("USER", 3) | ("ACCOUNT", 3) => {
             format!("  {} ({})", w[w.len() - 2], w[w.len() - 1])
         }
@@ -45,7 +89,7 @@ pub fn for_people(line: &str, asked: Option<&str>) -> Option<String> {
         ("BYE", 1) => format!("* bye{}", why()),
         ("FAIL", _) => format!("! {}", text.unwrap_or("that did not work")),
         ("OK", _) => return ok(&w[1..], asked),
-        ("PING", _) => return None,
+        ("PING", _) => return event(&Event::Ping { token: "" }),
         _ => format!(
             "* {}{}{}",
             w[0].to_lowercase(),
@@ -54,6 +98,63 @@ pub fn for_people(line: &str, asked: Option<&str>) -> Option<String> {
         ),
     };
     Some(out)
+}
+
+/// An event as a person reads it; `None` for what a person need not see (the server's PING:
+/// chat mode relies on TCP keepalive). Every kind has its arm: a new event does not compile
+/// until people can read it.
+pub fn event(ev: &Event) -> Option<String> {
+    let why = |text: Option<&str>| text.map(|t| format!(" ({t})")).unwrap_or_default();
+    let out = match *ev {
+        Event::Message(m) => {
+            let time = crate::time::rfc3339(m.time_ms);
+            if m.target.starts_with('#') {
+                message(&time, m.target, m.sender, m.text)
+            } else {
+                private(&time, m.sender, m.target, m.text)
+            }
+        }
+        Event::Join { channel, name } => format!("* {name} joined {channel}"),
+        Event::Part {
+            channel,
+            name,
+            reason,
+        } => format!("* {name} left {channel}{}", why(reason)),
+        Event::Kick {
+            channel,
+            name,
+            by,
+            reason,
+        } => format!("* {name} was kicked from {channel} by {by}{}", why(reason)),
+        Event::Online { name } => format!("* {name} is online"),
+        Event::Offline { name, reason } => format!("* {name} went offline{}", why(reason)),
+        Event::Away { name, text } => format!("* {name} is away{}", why(text)),
+        Event::Back { name } => format!("* {name} is back"),
+        Event::Renamed { old, new } => format!("* {old} is now known as {new}"),
+        Event::Request { channel, name } => {
+            format!("* {name} asks to join {channel} (/accept {channel} {name})")
+        }
+        Event::Decided {
+            accepted: true,
+            channel,
+        } => format!("* you are now in {channel} (/join {channel} to talk there)"),
+        Event::Decided {
+            accepted: false,
+            channel,
+        } => format!("! your request to join {channel} was turned down"),
+        Event::Ping { .. } => return None,
+    };
+    Some(out)
+}
+
+/// `[02:13] #lobby <alice> hello`.
+fn message(time: &str, channel: &str, sender: &str, text: &str) -> String {
+    format!("[{}] {channel} <{sender}> {text}", hhmm(time))
+}
+
+/// `[02:13] <alice -> bob> hi`.
+fn private(time: &str, sender: &str, recipient: &str, text: &str) -> String {
+    format!("[{}] <{sender} -> {recipient}> {text}", hhmm(time))
 }
 
 /// The sentence for a final `OK <VERB> ...` (`w` without the `OK`); `None` when the person

@@ -130,3 +130,112 @@ fn replies_read_as_sentences() {
     assert_eq!(f("OK LIST 0", None), "* no channels");
     assert_eq!(f("TOPIC #a bob :new", None), "* topic #a bob: new");
 }
+
+#[test]
+fn every_event_reads_as_a_sentence_and_as_one_protocol_line() {
+    use crate::proto::{Event, render};
+    let m = render::MessageView {
+        id: 7,
+        time_ms: 0,
+        sender: "amy",
+        target: "#c",
+        text: "hi",
+    };
+    let events = [
+        (Event::Message(m), "MSG", Some("[00:00] #c <amy> hi")),
+        (
+            Event::Message(render::MessageView { target: "bob", ..m }),
+            "PRIVMSG",
+            Some("[00:00] <amy -> bob> hi"),
+        ),
+        (
+            Event::Join {
+                channel: "#c",
+                name: "amy",
+            },
+            "JOIN",
+            Some("* amy joined #c"),
+        ),
+        (
+            Event::Part {
+                channel: "#c",
+                name: "amy",
+                reason: Some("bye"),
+            },
+            "PART",
+            Some("* amy left #c (bye)"),
+        ),
+        (
+            Event::Kick {
+                channel: "#c",
+                name: "bob",
+                by: "amy",
+                reason: None,
+            },
+            "KICK",
+            Some("* bob was kicked from #c by amy"),
+        ),
+        (
+            Event::Online { name: "amy" },
+            "ONLINE",
+            Some("* amy is online"),
+        ),
+        (
+            Event::Offline {
+                name: "amy",
+                reason: Some("Quit: zzz"),
+            },
+            "OFFLINE",
+            Some("* amy went offline (Quit: zzz)"),
+        ),
+        (
+            Event::Away {
+                name: "amy",
+                text: None,
+            },
+            "AWAY",
+            Some("* amy is away"),
+        ),
+        (Event::Back { name: "amy" }, "BACK", Some("* amy is back")),
+        (
+            Event::Renamed {
+                old: "amy",
+                new: "amelia",
+            },
+            "RENAMED",
+            Some("* amy is now known as amelia"),
+        ),
+        (
+            Event::Request {
+                channel: "#c",
+                name: "bob",
+            },
+            "REQUEST",
+            Some("* bob asks to join #c (/accept #c bob)"),
+        ),
+        (
+            Event::Decided {
+                accepted: false,
+                channel: "#c",
+            },
+            "REJECTED",
+            Some("! your request to join #c was turned down"),
+        ),
+        (Event::Ping { token: "t" }, "PING", None),
+    ];
+    for (event, verb, person) in events {
+        let line = render::event(&event);
+        assert!(line.starts_with(&format!("{verb} ")), "{line}");
+        assert!(
+            line.ends_with('\n') && line.matches('\n').count() == 1,
+            "{line:?}"
+        );
+        assert_eq!(super::event(&event).as_deref(), person, "{event:?}");
+        let through_the_line = for_people(line.trim_end(), None);
+        assert_eq!(
+            through_the_line.as_deref(),
+            person,
+            "the line-based path agrees: {line}"
+        );
+    }
+}
