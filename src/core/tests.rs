@@ -318,4 +318,5 @@ fn while_storage_fails_writes_are_refused_and_reads_go_on() {
     h.line(amy, "MSG #a back");
     h.expect(amy, "OK MSG #a ");
 }
+mod rules;
 mod slots;
