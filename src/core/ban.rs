@@ -5,8 +5,9 @@
 //! time; an expired ban is ignored and dropped from the list the next time the list is read.
 
 use super::addr::Net;
-use super::{Core, Fail, Handled, render};
+use super::{Core, Fail, Handled};
 use crate::jobs::{BanRow, ConnId, StoreJob};
+use crate::proto::Data;
 use crate::proto::{Code, valid_name};
 use std::net::IpAddr;
 
@@ -200,12 +201,18 @@ impl Core {
             .bans
             .list
             .iter()
-            .map(|(r, n)| {
+            .filter_map(|(r, n)| {
                 let target = n.map_or_else(
                     || self.world.name_of(r.account.unwrap_or(0)).to_owned(),
                     |n| n.to_string(),
                 );
-                render::banned(&target, &r.by, r.expires_ms, &r.reason)
+                let banned = Data::Banned {
+                    target: &target,
+                    by: &r.by,
+                    expires_ms: r.expires_ms,
+                    reason: &r.reason,
+                };
+                self.data_line(conn, &banned)
             })
             .collect();
         let count = lines.len().to_string();

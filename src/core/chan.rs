@@ -4,10 +4,10 @@
 //! command go to every session they concern except the one that sent the command, which gets
 //! the OK instead.
 
-use super::{Core, Fail, Handled, render};
+use super::{Core, Fail, Handled};
 use crate::jobs::{ConnId, StoreJob};
-use crate::proto::Event;
 use crate::proto::{Code, render::MessageView};
+use crate::proto::{Data, Event};
 
 impl Core {
     /// The channel's id, or NO_SUCH_CHANNEL.
@@ -72,16 +72,16 @@ impl Core {
         let lines: Vec<_> = c
             .recent
             .iter()
-            .map(|m| {
+            .filter_map(|m| {
                 let sender = self.world.name_of(m.sender);
-                MessageView {
+                let view = MessageView {
                     id: m.id,
                     time_ms: m.time_ms,
                     sender,
                     target: &c.name,
                     text: &m.text,
-                }
-                .hist()
+                };
+                self.data_line(conn, &Data::Hist(view))
             })
             .collect();
         let name = c.name.clone();
@@ -170,7 +170,17 @@ impl Core {
         members.sort_by_key(|(n, _)| n.to_ascii_lowercase());
         let lines: Vec<_> = members
             .iter()
-            .map(|(n, p)| render::name(&c.name, n, p))
+            .filter_map(|(name, status)| {
+                let channel = &c.name;
+                self.data_line(
+                    conn,
+                    &Data::Name {
+                        channel,
+                        name,
+                        status,
+                    },
+                )
+            })
             .collect();
         let (name, count) = (c.name.clone(), lines.len().to_string());
         self.reply(conn, lines, "NAMES", &[&name, &count]);
@@ -188,7 +198,10 @@ impl Core {
             .map(|a| (a.name.as_str(), self.world.presence(a.id)))
             .collect();
         online.sort_by_key(|(n, _)| n.to_ascii_lowercase());
-        let lines: Vec<_> = online.iter().map(|(n, p)| render::user(n, p)).collect();
+        let lines: Vec<_> = online
+            .iter()
+            .filter_map(|&(name, status)| self.data_line(conn, &Data::User { name, status }))
+            .collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "WHO", &[&count]);
         Ok(())
@@ -205,7 +218,10 @@ impl Core {
             .map(|c| (c.name.as_str(), c.members.len()))
             .collect();
         chans.sort_by_key(|(n, _)| n.to_ascii_lowercase());
-        let lines: Vec<_> = chans.iter().map(|(n, m)| render::channel(n, *m)).collect();
+        let lines: Vec<_> = chans
+            .iter()
+            .filter_map(|&(name, members)| self.data_line(conn, &Data::Channel { name, members }))
+            .collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "LIST", &[&count]);
         Ok(())

@@ -5,10 +5,10 @@
 //! `REQUEST <#channel> <name>`, and one of them decides. Requests keep their status in the
 //! database; the core keeps the pending ones.
 
-use super::{Core, Fail, Handled, render};
+use super::{Core, Fail, Handled};
 use crate::jobs::{ConnId, RequestStatus, StoreJob};
 use crate::proto::Code;
-use crate::proto::Event;
+use crate::proto::{Data, Event};
 
 impl Core {
     /// True if `me` may see the channel's members and history without being a member... or is.
@@ -131,7 +131,17 @@ impl Core {
         pending.sort_unstable();
         let lines = pending
             .iter()
-            .map(|(t, a)| render::request(&c.name, self.world.name_of(*a), Some(*t)))
+            .filter_map(|&(time_ms, a)| {
+                let (channel, name) = (c.name.as_str(), self.world.name_of(a));
+                self.data_line(
+                    conn,
+                    &Data::Request {
+                        channel,
+                        name,
+                        time_ms,
+                    },
+                )
+            })
             .collect();
         let (name, count) = (c.name.clone(), pending.len().to_string());
         self.reply(conn, lines, "REQUESTS", &[&name, &count]);

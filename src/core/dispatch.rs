@@ -3,7 +3,7 @@
 //! command that must write is refused while storage fails. A handler's `Fail` is rendered here,
 //! once, with the command's verb.
 
-use super::{Core, Fail, Handled, render};
+use super::{Core, Fail, Handled};
 use crate::jobs::ConnId;
 use crate::proto::{Code, Command};
 
@@ -12,7 +12,7 @@ impl Core {
     pub(super) fn command(&mut self, conn: ConnId, verb: &str, cmd: Command) {
         if let Err(f) = self.dispatch(conn, cmd) {
             let context: Vec<&str> = f.context.as_deref().into_iter().collect();
-            self.send(conn, render::fail(verb, f.code, &context, &f.text));
+            self.fail_with(conn, verb, f.code, &context, &f.text);
         }
     }
 

@@ -6,7 +6,8 @@
 
 use super::{Core, Fail, Handled};
 use crate::jobs::ConnId;
-use crate::proto::{Code, render};
+use crate::proto::Code;
+use crate::proto::Data;
 use std::collections::BTreeMap;
 
 /// The parsed manual.
@@ -63,7 +64,10 @@ impl Core {
                 "no help on that; HELP lists the commands",
             ));
         };
-        let lines = lines.iter().map(|l| render::help(l)).collect();
+        let lines = lines
+            .iter()
+            .filter_map(|line| self.data_line(conn, &Data::Help { line }))
+            .collect();
         self.reply(conn, lines, "HELP", &[]);
         Ok(())
     }

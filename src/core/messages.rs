@@ -8,8 +8,8 @@
 use super::state::Pending;
 use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, HistoryQuery, HistoryRow, MessageRow, MessageTarget, StoreJob};
-use crate::proto::Event;
 use crate::proto::{Code, render::Line, render::MessageView};
+use crate::proto::{Data, Event};
 use std::rc::Rc;
 
 impl Core {
@@ -43,7 +43,9 @@ impl Core {
             text,
         }));
         self.echo_to_person(conn, &line);
-        self.send(conn, render::ok_sent("MSG", &name, msg_id, time_ms));
+        if !self.is_person(conn) {
+            self.send(conn, render::ok_sent("MSG", &name, msg_id, time_ms));
+        }
         Ok(())
     }
 
@@ -85,7 +87,9 @@ impl Core {
         };
         self.store(StoreJob::InsertMessage(row));
         self.echo_to_person(conn, &line);
-        self.send(conn, render::ok_sent("PRIVMSG", &recipient, id, time_ms));
+        if !self.is_person(conn) {
+            self.send(conn, render::ok_sent("PRIVMSG", &recipient, id, time_ms));
+        }
         Ok(())
     }
 
@@ -137,12 +141,15 @@ impl Core {
             let text = "history is unavailable; try again";
             return self.fail_on(conn, "HISTORY", Code::Unavailable, &target, text);
         };
-        let lines: Vec<Line> = rows.iter().map(|r| self.hist_line(r)).collect();
+        let lines: Vec<Line> = rows
+            .iter()
+            .filter_map(|r| self.hist_line(conn, r))
+            .collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "HISTORY", &[&target, &count]);
     }
 
-    fn hist_line(&self, r: &HistoryRow) -> Line {
+    fn hist_line(&self, conn: ConnId, r: &HistoryRow) -> Option<Line> {
         let channel = r.channel.map(|c| {
             self.world
                 .channels
@@ -151,13 +158,13 @@ impl Core {
         });
         let recipient = r.recipient.map(|a| self.world.name_of(a));
         let target = channel.or(recipient).unwrap_or("?");
-        MessageView {
+        let view = MessageView {
             id: r.id,
             time_ms: r.time_ms,
             sender: self.world.name_of(r.sender),
             target,
             text: &r.text,
-        }
-        .hist()
+        };
+        self.data_line(conn, &Data::Hist(view))
     }
 }

@@ -10,7 +10,9 @@
 //! Command handlers return `Handled` (`fail`): a refusal is a `Fail` value, and `command`
 //! renders it once with the verb; lookups shared by handlers return `Result` for `?`. Events
 //! are `proto::Event` values, rendered at most once per dialect present (`rendered`) and
-//! shared by their recipients (`fan_out`, `fan_out_channel`).
+//! shared by their recipients (`fan_out`, `fan_out_channel`); data lines (`proto::Data`),
+//! final replies and failures are rendered in the session's dialect (`data_line`, `ok`,
+//! `fail_with`): `proto::render` for programs, `proto::human` for people in chat mode.
 //!
 //! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
 //! submodules: `dispatch` (command -> handler), `session` (connect, lines in, close), `slots` (who gets a connection slot),
@@ -51,7 +53,7 @@ pub use settings::Settings;
 pub use snapshot::Snapshot;
 
 use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
-use crate::proto::{Code, Event, Frame, render, render::Line};
+use crate::proto::{Code, Data, Event, Frame, human, render, render::Line};
 use crate::time::Now;
 use ban::Bans;
 use idmap::IdMap;
@@ -103,6 +105,11 @@ pub enum Output {
     Auth(AuthJob),
     /// The connection may take input again.
     Resume(ConnId),
+}
+
+/// A sentence for a person, as a line.
+fn person_line(text: String) -> Line {
+    Line::from(format!("{text}\n"))
 }
 
 /// An event rendered once per dialect present, shared by its recipients.
@@ -230,44 +237,69 @@ impl Core {
         self.settings.admins.contains(&crate::proto::key(name))
     }
 
-    /// Sends a line: as it is to a protocol session, as a person reads it to a chat session.
+    /// Queues a line already in the session's dialect.
     fn send(&mut self, conn: ConnId, line: Line) {
-        self.emit(conn, line, Output::Send);
+        self.out.push_back(Output::Send(conn, line));
     }
 
-    /// Sends a data line of a reply (see `Output::Data`).
-    fn send_data(&mut self, conn: ConnId, line: Line) {
-        self.emit(conn, line, Output::Data);
+    /// True for a session in chat mode (a person), which gets the people dialect.
+    fn is_person(&self, conn: ConnId) -> bool {
+        !self.chat.is_empty() && self.chat.contains(&conn)
     }
 
-    fn emit(&mut self, conn: ConnId, line: Line, kind: fn(ConnId, Line) -> Output) {
-        if self.chat.is_empty() || !self.chat.contains(&conn) {
-            return self.out.push_back(kind(conn, line));
-        }
-        let asked = self.sessions.get(&conn).and_then(|s| s.asked.as_deref());
-        if let Some(human) = crate::proto::human::for_people(line.trim_end_matches('\n'), asked) {
-            self.out
-                .push_back(kind(conn, Line::from(format!("{human}\n"))));
+    /// A data line in the session's dialect (`None`: a person need not see it).
+    fn data_line(&self, conn: ConnId, data: &Data) -> Option<Line> {
+        if self.is_person(conn) {
+            human::data(data).map(person_line)
+        } else {
+            Some(render::data(data))
         }
     }
 
+    /// The final reply `OK <verb> [detail ...]`, in the session's dialect.
     fn ok(&mut self, conn: ConnId, verb: &str, details: &[&str]) {
         let details: Vec<&str> = details.iter().copied().filter(|d| !d.is_empty()).collect();
-        self.send(conn, render::ok(verb, &details));
+        if !self.is_person(conn) {
+            return self.send(conn, render::ok(verb, &details));
+        }
+        let asked = self.sessions.get(&conn).and_then(|s| s.asked.as_deref());
+        if let Some(text) = human::reply(verb, &details, asked) {
+            self.send(conn, person_line(text));
+        }
     }
 
     fn fail(&mut self, conn: ConnId, verb: &str, code: Code, text: &str) {
-        self.send(conn, render::fail(verb, code, &[], text));
+        self.fail_with(conn, verb, code, &[], text);
     }
 
     fn fail_on(&mut self, conn: ConnId, verb: &str, code: Code, context: &str, text: &str) {
-        self.send(conn, render::fail(verb, code, &[context], text));
+        self.fail_with(conn, verb, code, &[context], text);
     }
 
-    /// A reply with data lines: the lines, then `OK <verb> [detail ...]`.
+    /// The final reply `FAIL <verb> <code> [context] :<text>`, in the session's dialect.
+    fn fail_with(&mut self, conn: ConnId, verb: &str, code: Code, context: &[&str], text: &str) {
+        let line = if self.is_person(conn) {
+            person_line(human::fail(text))
+        } else {
+            render::fail(verb, code, context, text)
+        };
+        self.send(conn, line);
+    }
+
+    /// `BYE :<reason>`, in the session's dialect.
+    fn send_bye(&mut self, conn: ConnId, reason: &str) {
+        let line = if self.is_person(conn) {
+            person_line(human::bye(reason))
+        } else {
+            render::bye(reason)
+        };
+        self.send(conn, line);
+    }
+
+    /// A reply with data lines (see `Output::Data`), then `OK <verb> [detail ...]`.
     fn reply(&mut self, conn: ConnId, lines: Vec<Line>, verb: &str, details: &[&str]) {
         for line in lines {
-            self.send_data(conn, line);
+            self.out.push_back(Output::Data(conn, line));
         }
         self.ok(conn, verb, details);
     }
@@ -289,7 +321,7 @@ impl Core {
         let people = if self.chat.is_empty() {
             None
         } else {
-            crate::proto::human::event(event).map(|s| Line::from(format!("{s}\n")))
+            human::event(event).map(person_line)
         };
         Rendered {
             proto: render::event(event),

@@ -6,10 +6,10 @@
 //! Every moderation act is written to the audit table (`audit`).
 
 use super::state::Pending;
-use super::{Core, Fail, Handled, render};
+use super::{Core, Fail, Handled};
 use crate::jobs::{AuditRow, ConnId, StoreJob};
 use crate::proto::Code;
-use crate::proto::Event;
+use crate::proto::{Data, Event};
 
 impl Core {
     /// True if `me` moderates the channel: its owner, one of its operators, or an admin.
@@ -221,15 +221,16 @@ impl Core {
             ips.join(",")
         };
         let a = &self.world.accounts[&id];
-        let line = render::whois(
-            &name,
-            self.world.presence(id),
-            &ips,
-            a.last_seen_ms,
-            a.last_ip.as_deref(),
-            transports(tls, plain),
-        );
-        self.reply(conn, vec![line], "WHOIS", &[&name]);
+        let whois = Data::Whois {
+            name: &name,
+            status: self.world.presence(id),
+            ips: &ips,
+            last_seen_ms: a.last_seen_ms,
+            last_ip: a.last_ip.as_deref(),
+            transports: transports(tls, plain),
+        };
+        let lines = self.data_line(conn, &whois).into_iter().collect();
+        self.reply(conn, lines, "WHOIS", &[&name]);
         Ok(())
     }
 
@@ -256,7 +257,16 @@ impl Core {
         };
         let lines: Vec<_> = rows
             .iter()
-            .map(|r| render::audit(r.time_ms, &r.actor, &r.action, &r.target, &r.detail))
+            .filter_map(|r| {
+                let record = Data::Audit {
+                    time_ms: r.time_ms,
+                    actor: &r.actor,
+                    action: &r.action,
+                    target: &r.target,
+                    detail: &r.detail,
+                };
+                self.data_line(conn, &record)
+            })
             .collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "AUDIT", &[&count]);

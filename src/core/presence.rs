@@ -5,9 +5,9 @@
 //! way the users who share a channel with them hear `AWAY <name> [:text]` and `BACK <name>`.
 
 use super::state::Away;
-use super::{Core, Handled, render};
+use super::{Core, Handled};
 use crate::jobs::ConnId;
-use crate::proto::Event;
+use crate::proto::{Data, Event};
 
 impl Core {
     /// A command from a logged-in session: the account is active; if it had gone away by
@@ -102,7 +102,10 @@ impl Core {
             .map(|a| (a.name.as_str(), self.world.presence(a.id)))
             .collect();
         all.sort_by_key(|(n, _)| n.to_ascii_lowercase());
-        let lines: Vec<_> = all.iter().map(|(n, p)| render::account(n, p)).collect();
+        let lines: Vec<_> = all
+            .iter()
+            .filter_map(|&(name, status)| self.data_line(conn, &Data::Account { name, status }))
+            .collect();
         let count = lines.len().to_string();
         self.reply(conn, lines, "USERS", &[&count]);
         Ok(())

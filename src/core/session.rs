@@ -156,7 +156,7 @@ impl Core {
             }
             Err(text) => {
                 self.out
-                    .push_back(Output::Send(conn, render::to_person(text)));
+                    .push_back(Output::Send(conn, super::person_line(human::fail(text))));
                 None
             }
         }
@@ -205,7 +205,7 @@ impl Core {
     pub(super) fn close_saying(&mut self, conn: ConnId, bye: &str, offline: &str, notify: bool) {
         if self.sessions.contains_key(&conn) {
             log::info!("connection {conn} closed: {bye}");
-            self.send(conn, render::bye(bye));
+            self.send_bye(conn, bye);
             self.out.push_back(Output::Close(conn));
             self.drop_session(conn, offline, notify);
         }

@@ -6,10 +6,10 @@
 //! comes due the real deadline is recomputed and the entry pushed again if it moved. So each
 //! live session has at least one entry, and a busy connection costs nothing here.
 
+use super::Core;
 use super::state::Mode;
-use super::{Core, render};
 use crate::jobs::ConnId;
-use crate::proto::Event;
+use crate::proto::{Event, human};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -79,8 +79,10 @@ impl Core {
             "You have been silent for {span}, so the server is closing this connection. \
              Connect again whenever you like."
         );
-        self.out
-            .push_back(super::Output::Send(conn, render::to_person(&text)));
+        self.out.push_back(super::Output::Send(
+            conn,
+            super::person_line(human::fail(&text)),
+        ));
         self.close(conn, "idle timeout", true);
     }
 

@@ -1,6 +1,7 @@
-//! Events as values: what happened, for the sessions it concerns. Each dialect renders an event
-//! its own way (`render::event` for programs, `human::event` for people); the core renders an
-//! event at most once per dialect present and shares the lines among the recipients.
+//! Events and data lines as values: what happened, for the sessions it concerns (`Event`), and
+//! what a reply lists (`Data`). Each dialect renders them its own way (`render::event` and
+//! `render::data` for programs, `human::event` and `human::data` for people); the core renders
+//! an event at most once per dialect present and shares the lines among the recipients.
 
 use super::render::MessageView;
 
@@ -55,5 +56,58 @@ pub enum Event<'a> {
     /// The server checks that a silent session is still there.
     Ping {
         token: &'a str,
+    },
+}
+
+/// A data line of a reply: what comes before its final `OK`.
+#[derive(Debug, Clone, Copy)]
+pub enum Data<'a> {
+    /// A stored message (HISTORY, JOIN's replay).
+    Hist(MessageView<'a>),
+    /// A channel member and their presence (NAMES).
+    Name {
+        channel: &'a str,
+        name: &'a str,
+        status: &'a str,
+    },
+    /// A user online (WHO).
+    User { name: &'a str, status: &'a str },
+    /// An account and its presence (USERS).
+    Account { name: &'a str, status: &'a str },
+    /// A channel and its member count (LIST).
+    Channel { name: &'a str, members: usize },
+    /// A line of the manual (HELP).
+    Help { line: &'a str },
+    /// A ban (BANS).
+    Banned {
+        target: &'a str,
+        by: &'a str,
+        expires_ms: Option<i64>,
+        reason: &'a str,
+    },
+    /// A pending join request (REQUESTS).
+    Request {
+        channel: &'a str,
+        name: &'a str,
+        time_ms: i64,
+    },
+    /// What an admin learns of an account (WHOIS).
+    Whois {
+        name: &'a str,
+        status: &'a str,
+        /// Current addresses, comma-separated, or `-`.
+        ips: &'a str,
+        last_seen_ms: Option<i64>,
+        last_ip: Option<&'a str>,
+        /// `tls`, `plain`, `tls,plain` or `-`.
+        transports: &'a str,
+    },
+    /// An audit record (AUDIT).
+    Audit {
+        time_ms: i64,
+        actor: &'a str,
+        action: &'a str,
+        target: &'a str,
+        detail: &'a str,
     },
 }

@@ -8,7 +8,7 @@ pub mod human;
 pub mod parse;
 pub mod render;
 
-pub use event::Event;
+pub use event::{Data, Event};
 pub use frame::{Frame, Framer};
 pub use parse::{Command, Rejection, parse};
 

@@ -3,7 +3,7 @@
 //! Each function returns a complete line with its LF. Callers share a rendered line among all
 //! its recipients (`Line` is reference-counted), so a broadcast is rendered once.
 
-use super::{Code, Event};
+use super::{Code, Data, Event};
 use crate::time::rfc3339;
 use std::fmt::Write;
 use std::rc::Rc;
@@ -175,11 +175,6 @@ pub fn account(name: &str, status: &str) -> Line {
     build(&["ACCOUNT", name, status], None)
 }
 
-/// A line for a person that is not a translated protocol line: `! <text>`.
-pub fn to_person(text: &str) -> Line {
-    Rc::from(format!("! {text}\n"))
-}
-
 /// `REQUEST <#channel> <name>` (event) or `REQUEST <#channel> <name> <time>` (REQUESTS data).
 pub fn request(channel: &str, name: &str, time_ms: Option<i64>) -> Line {
     match time_ms {
@@ -245,6 +240,48 @@ pub fn event(ev: &Event) -> Line {
         Event::Request { channel, name } => request(channel, name, None),
         Event::Decided { accepted, channel } => decided(accepted, channel),
         Event::Ping { token } => ping(token),
+    }
+}
+
+/// A data line as programs read it.
+pub fn data(d: &Data) -> Line {
+    match *d {
+        Data::Hist(m) => m.hist(),
+        Data::Name {
+            channel,
+            name: n,
+            status,
+        } => name(channel, n, status),
+        Data::User { name, status } => user(name, status),
+        Data::Account { name, status } => account(name, status),
+        Data::Channel { name, members } => channel(name, members),
+        Data::Help { line } => help(line),
+        Data::Banned {
+            target,
+            by,
+            expires_ms,
+            reason,
+        } => banned(target, by, expires_ms, reason),
+        Data::Request {
+            channel,
+            name,
+            time_ms,
+        } => request(channel, name, Some(time_ms)),
+        Data::Whois {
+            name,
+            status,
+            ips,
+            last_seen_ms,
+            last_ip,
+            transports,
+        } => whois(name, status, ips, last_seen_ms, last_ip, transports),
+        Data::Audit {
+            time_ms,
+            actor,
+            action,
+            target,
+            detail,
+        } => audit(time_ms, actor, action, target, detail),
     }
 }
 

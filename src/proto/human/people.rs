@@ -1,104 +1,10 @@
-//! Chat mode's renderer: each protocol line a session can receive, written as a sentence.
-//!
-//! One arm per kind of line, events and data lines in `for_people`, final replies in `ok`, so a
-//! later per-dialect renderer can take the table over as it is. Nothing reaches a person raw:
-//! a line of a kind this table does not know yet is shown lower-cased behind `* `.
+//! Chat mode's renderer: the core's values written as sentences for people. Events (`event`)
+//! and data lines (`data`) are exhaustive `match`es over their enums, so a new kind does not
+//! compile until a person can read it; final replies (`reply`) read the command's verb and
+//! details, failures are `! <text>` (`fail`). Nothing reaches a person as protocol.
 
-use crate::proto::Event;
-
-/// The person's view of a protocol line (without its LF), or `None` to leave it out. `asked`
-/// is the protocol line the person's last command became, which an `OK` answers.
-pub fn for_people(line: &str, asked: Option<&str>) -> Option<String> {
-    let (head, text) = match line.split_once(" :") {
-        Some((h, t)) => (h, Some(t)),
-        None => (line, None),
-    };
-    let w: Vec<&str> = head.split(' ').collect();
-    let t = text.unwrap_or("");
-    let why = || text.map(|t| format!(" ({t})")).unwrap_or_default();
-    let out = match (w[0], w.len()) {
-        ("HIST", _) => return for_people(line.strip_prefix("HIST ")?, None),
-        ("MSG", 5) => message(w[4], w[1], w[2], t),
-        ("PRIVMSG", 5) => private(w[4], w[1], w[2], t),
-        ("JOIN", 3) => {
-            return event(&Event::Join {
-                channel: w[1],
-                name: w[2],
-            });
-        }
-        ("PART", 3) => {
-            let (channel, name, reason) = (w[1], w[2], text);
-            return event(&Event::Part {
-                channel,
-                name,
-                reason,
-            });
-        }
-        ("KICK", 4) => {
-            let (channel, name, by, reason) = (w[1], w[2], w[3], text);
-            return event(&Event::Kick {
-                channel,
-                name,
-                by,
-                reason,
-            });
-        }
-        ("ONLINE", 2) => return event(&Event::Online { name: w[1] }),
-        ("OFFLINE", 2) => {
-            return event(&Event::Offline {
-                name: w[1],
-                reason: text,
-            });
-        }
-        ("AWAY", 2) => return event(&Event::Away { name: w[1], text }),
-        ("BACK", 2) => return event(&Event::Back { name: w[1] }),
-        ("RENAMED", 3) => {
-            return event(&Event::Renamed {
-                old: w[1],
-                new: w[2],
-            });
-        }
-        ("REQUEST", 3) => {
-            return event(&Event::Request {
-                channel: w[1],
-                name: w[2],
-            });
-        }
-        ("REQUEST", 4) => format!("  {} asked to join {} at {}", w[2], w[1], when(w[3])),
-        ("ACCEPTED", 2) => {
-            return event(&Event::Decided {
-                accepted: true,
-                channel: w[1],
-            });
-        }
-        ("REJECTED", 2) => {
-            return event(&Event::Decided {
-                accepted: false,
-                channel: w[1],
-            });
-        }
-        ("NAME", 4) | ("USER", 3) | ("ACCOUNT", 3) => {
-            format!("  {} ({})", w[w.len() - 2], w[w.len() - 1])
-        }
-        ("CHANNEL", 3) => format!("  {} ({})", w[1], count(w[2], "member", "members")),
-        ("HELP", 1) => t.to_owned(),
-        ("BANNED", 4) => format!("  {} was banned by {} {}: {t}", w[1], w[2], until(w[3])),
-        ("WHOIS", 6 | 7) => whois(&w[1..]),
-        ("AUDIT", 5) => format!("  [{}] {}", when(w[1]), audit(w[2], w[3], w[4], t)),
-        ("HELLO", 3) => format!("* {t}"),
-        ("BYE", 1) => format!("* bye{}", why()),
-        ("FAIL", _) => format!("! {}", text.unwrap_or("that did not work")),
-        ("OK", _) => return ok(&w[1..], asked),
-        ("PING", _) => return event(&Event::Ping { token: "" }),
-        _ => format!(
-            "* {}{}{}",
-            w[0].to_lowercase(),
-            &head[w[0].len()..],
-            why_colon(text)
-        ),
-    };
-    Some(out)
-}
+use crate::proto::{Data, Event};
+use crate::time::rfc3339;
 
 /// An event as a person reads it; `None` for what a person need not see (the server's PING:
 /// chat mode relies on TCP keepalive). Every kind has its arm: a new event does not compile
@@ -145,6 +51,83 @@ pub fn event(ev: &Event) -> Option<String> {
         Event::Ping { .. } => return None,
     };
     Some(out)
+}
+
+/// A data line of a reply as a person reads it.
+pub fn data(d: &Data) -> Option<String> {
+    let out = match *d {
+        Data::Hist(m) => return event(&Event::Message(m)),
+        Data::Name { name, status, .. }
+        | Data::User { name, status }
+        | Data::Account { name, status } => format!("  {name} ({status})"),
+        Data::Channel { name, members } => {
+            let n = members.to_string();
+            format!("  {name} ({})", count(&n, "member", "members"))
+        }
+        Data::Help { line } => line.to_owned(),
+        Data::Banned {
+            target,
+            by,
+            expires_ms,
+            reason,
+        } => {
+            let expires = expires_ms.map_or_else(|| "never".to_owned(), rfc3339);
+            format!(
+                "  {target} was banned by {by} {}: {reason}",
+                until(&expires)
+            )
+        }
+        Data::Request {
+            channel,
+            name,
+            time_ms,
+        } => format!(
+            "  {name} asked to join {channel} at {}",
+            when(&rfc3339(time_ms))
+        ),
+        Data::Whois {
+            name,
+            status,
+            ips,
+            last_seen_ms,
+            last_ip,
+            transports,
+        } => {
+            let seen = last_seen_ms.map_or_else(|| "-".to_owned(), rfc3339);
+            whois(&[name, status, ips, &seen, last_ip.unwrap_or("-"), transports])
+        }
+        Data::Audit {
+            time_ms,
+            actor,
+            action,
+            target,
+            detail,
+        } => {
+            let at = when(&rfc3339(time_ms));
+            format!("  [{at}] {}", audit(actor, action, target, detail))
+        }
+    };
+    Some(out)
+}
+
+/// A command's final reply as a person reads it; `None` when the person already saw what
+/// happened (their own message, the help text). `asked` is the protocol line the person's
+/// command became (BAN's reply words its terms).
+pub fn reply(verb: &str, details: &[&str], asked: Option<&str>) -> Option<String> {
+    let mut w = Vec::with_capacity(1 + details.len());
+    w.push(verb);
+    w.extend_from_slice(details);
+    ok(&w, asked)
+}
+
+/// A failed command as a person reads it.
+pub fn fail(text: &str) -> String {
+    format!("! {text}")
+}
+
+/// The server closing the connection, as a person reads it.
+pub fn bye(reason: &str) -> String {
+    format!("* bye ({reason})")
 }
 
 /// `[02:13] #lobby <alice> hello`.
@@ -200,11 +183,6 @@ fn ok(w: &[&str], asked: Option<&str>) -> Option<String> {
         [] => "* done".into(),
     };
     Some(out)
-}
-
-/// `: <text>` for a line's text, if any.
-fn why_colon(text: Option<&str>) -> String {
-    text.map(|t| format!(": {t}")).unwrap_or_default()
 }
 
 /// `for 2h: spam` or `for ever: spam`, from the BAN line the person sent.

@@ -1,32 +1,45 @@
 //! Unit tests of chat mode's two translations.
 use super::*;
+use crate::proto::render::MessageView;
+use crate::proto::{Data, Event};
+
+const T: i64 = 1795313617123; // 2026-11-22T02:13:37.123Z
+
+fn view<'a>(target: &'a str, text: &'a str) -> MessageView<'a> {
+    MessageView {
+        id: 7,
+        time_ms: T,
+        sender: "alice",
+        target,
+        text,
+    }
+}
 
 #[test]
-fn protocol_lines_read_like_a_chat() {
-    let t = "2026-11-22T02:13:37.123Z";
-    let msg = format!("MSG #lobby alice 7 {t} :hello: there");
+fn values_read_like_a_chat() {
+    let msg = view("#lobby", "hello: there");
     assert_eq!(
-        for_people(&msg, None).unwrap(),
+        event(&Event::Message(msg)).unwrap(),
         "[02:13] #lobby <alice> hello: there"
     );
     assert_eq!(
-        for_people(&format!("HIST {msg}"), None).unwrap(),
+        data(&Data::Hist(msg)).unwrap(),
         "[02:13] #lobby <alice> hello: there"
     );
-    assert_eq!(
-        for_people("JOIN #lobby bob", None).unwrap(),
-        "* bob joined #lobby"
-    );
-    assert_eq!(
-        for_people("FAIL REGISTER NAME_TAKEN :that name is taken", None).unwrap(),
-        "! that name is taken"
-    );
-    assert_eq!(
-        for_people("OFFLINE bob :gone", None).unwrap(),
-        "* bob went offline (gone)"
-    );
-    assert_eq!(for_people(&format!("OK MSG #lobby 7 {t}"), None), None);
-    assert_eq!(for_people("PING chatd-1", None), None);
+    let join = Event::Join {
+        channel: "#lobby",
+        name: "bob",
+    };
+    assert_eq!(event(&join).unwrap(), "* bob joined #lobby");
+    assert_eq!(fail("that name is taken"), "! that name is taken");
+    let offline = Event::Offline {
+        name: "bob",
+        reason: Some("gone"),
+    };
+    assert_eq!(event(&offline).unwrap(), "* bob went offline (gone)");
+    assert_eq!(reply("MSG", &["#lobby", "7", "t"], None), None);
+    assert_eq!(event(&Event::Ping { token: "chatd-1" }), None);
+    assert_eq!(bye("quit"), "* bye (quit)");
 }
 
 #[test]
@@ -93,42 +106,74 @@ fn free_text_arrives_as_typed() {
 
 #[test]
 fn replies_read_as_sentences() {
-    let t = "2026-11-22T02:13:37.123Z";
-    let f = |line: &str, asked: Option<&str>| for_people(line, asked).unwrap();
+    let r =
+        |verb: &str, details: &[&str], asked: Option<&str>| reply(verb, details, asked).unwrap();
     assert_eq!(
-        f("OK BAN bob", Some("BAN bob 2h :spam")),
+        r("BAN", &["bob"], Some("BAN bob 2h :spam")),
         "* bob is banned for 2h: spam"
     );
     assert_eq!(
-        f("OK BAN bob", Some("BAN bob")),
+        r("BAN", &["bob"], Some("BAN bob")),
         "* bob is banned for ever: banned"
     );
     assert_eq!(
-        f("OK OP #dev alice", None),
+        r("OP", &["#dev", "alice"], None),
         "* alice is now an operator of #dev"
     );
+    assert_eq!(r("HISTORY", &["bob", "1"], None), "* 1 message with bob");
+    assert_eq!(r("LIST", &["0"], None), "* no channels");
+    assert_eq!(r("TOPIC", &["#a", "new"], None), "* done: topic #a new");
+}
+
+#[test]
+fn data_lines_read_as_sentences() {
+    let whois = Data::Whois {
+        name: "bob",
+        status: "online",
+        ips: "127.0.0.1,::1",
+        last_seen_ms: Some(T),
+        last_ip: Some("127.0.0.1"),
+        transports: "tls,plain",
+    };
     assert_eq!(
-        f(
-            &format!("WHOIS bob online 127.0.0.1,::1 {t} 127.0.0.1 tls,plain"),
-            None
-        ),
+        data(&whois).unwrap(),
         "* bob is online, connected from 127.0.0.1, ::1 over TLS and in plain text\n  last seen 2026-11-22 02:13 UTC from 127.0.0.1"
     );
+    let never = Data::Whois {
+        name: "zed",
+        status: "offline",
+        ips: "-",
+        last_seen_ms: None,
+        last_ip: None,
+        transports: "-",
+    };
+    assert_eq!(data(&never).unwrap(), "* zed is offline\n  never seen");
+    let audit = Data::Audit {
+        time_ms: T,
+        actor: "root",
+        action: "BAN",
+        target: "bob",
+        detail: "until never: spam",
+    };
     assert_eq!(
-        f(&format!("AUDIT {t} root BAN bob :until never: spam"), None),
+        data(&audit).unwrap(),
         "  [2026-11-22 02:13 UTC] root banned bob for ever: spam"
     );
+    let banned = Data::Banned {
+        target: "bob",
+        by: "root",
+        expires_ms: Some(T),
+        reason: "spam",
+    };
     assert_eq!(
-        f(&format!("BANNED bob root {t} :spam"), None),
+        data(&banned).unwrap(),
         "  bob was banned by root until 2026-11-22 02:13 UTC: spam"
     );
-    assert_eq!(
-        f("WHOIS zed offline - - - -", None),
-        "* zed is offline\n  never seen"
-    );
-    assert_eq!(f("OK HISTORY bob 1", None), "* 1 message with bob");
-    assert_eq!(f("OK LIST 0", None), "* no channels");
-    assert_eq!(f("TOPIC #a bob :new", None), "* topic #a bob: new");
+    let channel = Data::Channel {
+        name: "#a",
+        members: 1,
+    };
+    assert_eq!(data(&channel).unwrap(), "  #a (1 member)");
 }
 
 #[test]
@@ -231,11 +276,5 @@ fn every_event_reads_as_a_sentence_and_as_one_protocol_line() {
             "{line:?}"
         );
         assert_eq!(super::event(&event).as_deref(), person, "{event:?}");
-        let through_the_line = for_people(line.trim_end(), None);
-        assert_eq!(
-            through_the_line.as_deref(),
-            person,
-            "the line-based path agrees: {line}"
-        );
     }
 }
