@@ -8,6 +8,7 @@ use super::state::Pending;
 use super::{Core, Fail, Handled};
 use crate::jobs::{AccountRecord, AuthJob, ConnId, CreateError, StoreJob};
 use crate::proto::Event;
+use crate::proto::Verb;
 use crate::proto::{Code, NAME_RULE, key, password_problem, valid_name};
 
 impl Core {
@@ -109,7 +110,7 @@ impl Core {
                 Ok(()) => {
                     self.attach(conn, rec.id, &rec.name);
                     self.land(conn, rec.id, true);
-                    self.ok(conn, "REGISTER", &[&rec.name]);
+                    self.ok(conn, Verb::Register, &[&rec.name]);
                     self.greet(conn);
                 }
                 Err((code, text)) => self.fail(conn, "REGISTER", code, &text),
@@ -134,7 +135,7 @@ impl Core {
         if let Some(s) = self.sessions.get_mut(&conn) {
             s.login_deadline_ms = Some(deadline);
         }
-        self.ok(conn, "LOGOUT", &[]);
+        self.ok(conn, Verb::Logout, &[]);
         Ok(())
     }
 

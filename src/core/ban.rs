@@ -8,6 +8,7 @@ use super::addr::Net;
 use super::{Core, Fail, Handled};
 use crate::jobs::{BanRow, ConnId, StoreJob};
 use crate::proto::Data;
+use crate::proto::Verb;
 use crate::proto::{Code, valid_name};
 use std::net::IpAddr;
 
@@ -148,7 +149,7 @@ impl Core {
         );
         let bye = format!("banned: {}", row.reason);
         self.bans.list.push((row, net));
-        self.ok(conn, "BAN", &[&shown]);
+        self.ok(conn, Verb::Ban, &[&shown]);
         self.close_banned(account, net, &bye);
         Ok(())
     }
@@ -185,7 +186,7 @@ impl Core {
         self.store(StoreJob::RemoveBan { id });
         log::info!("unban {shown} by {}", self.world.name_of(me));
         self.audit(Some(me), "UNBAN", &shown, "");
-        self.ok(conn, "UNBAN", &[&shown]);
+        self.ok(conn, Verb::Unban, &[&shown]);
         Ok(())
     }
 
@@ -216,7 +217,7 @@ impl Core {
             })
             .collect();
         let count = lines.len().to_string();
-        self.reply(conn, lines, "BANS", &[&count]);
+        self.reply(conn, lines, Verb::Bans, &[&count]);
         Ok(())
     }
 }

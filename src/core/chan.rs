@@ -6,6 +6,7 @@
 
 use super::{Core, Fail, Handled};
 use crate::jobs::{ConnId, StoreJob};
+use crate::proto::Verb;
 use crate::proto::{Code, render::MessageView};
 use crate::proto::{Data, Event};
 
@@ -85,7 +86,7 @@ impl Core {
             })
             .collect();
         let name = c.name.clone();
-        self.reply(conn, lines, "JOIN", &[&name]);
+        self.reply(conn, lines, Verb::Join, &[&name]);
         if let Some(s) = self.sessions.get_mut(&conn) {
             s.current = Some(id);
         }
@@ -136,7 +137,7 @@ impl Core {
         {
             s.current = None;
         }
-        self.ok(conn, "PART", &[&name]);
+        self.ok(conn, Verb::Part, &[&name]);
         Ok(())
     }
 
@@ -183,7 +184,7 @@ impl Core {
             })
             .collect();
         let (name, count) = (c.name.clone(), lines.len().to_string());
-        self.reply(conn, lines, "NAMES", &[&name, &count]);
+        self.reply(conn, lines, Verb::Names, &[&name, &count]);
         Ok(())
     }
 
@@ -203,7 +204,7 @@ impl Core {
             .filter_map(|&(name, status)| self.data_line(conn, &Data::User { name, status }))
             .collect();
         let count = lines.len().to_string();
-        self.reply(conn, lines, "WHO", &[&count]);
+        self.reply(conn, lines, Verb::Who, &[&count]);
         Ok(())
     }
 
@@ -223,7 +224,7 @@ impl Core {
             .filter_map(|&(name, members)| self.data_line(conn, &Data::Channel { name, members }))
             .collect();
         let count = lines.len().to_string();
-        self.reply(conn, lines, "LIST", &[&count]);
+        self.reply(conn, lines, Verb::List, &[&count]);
         Ok(())
     }
 }

@@ -8,6 +8,7 @@
 use super::{Core, Fail, Handled};
 use crate::jobs::{ConnId, RequestStatus, StoreJob};
 use crate::proto::Code;
+use crate::proto::Verb;
 use crate::proto::{Data, Event};
 
 impl Core {
@@ -43,7 +44,7 @@ impl Core {
             let to = self.moderator_sessions(channel);
             self.fan_out(to, &line, Some(conn));
         }
-        self.ok(conn, "JOIN", &[&name, "PENDING"]);
+        self.ok(conn, Verb::Join, &[&name, "PENDING"]);
         Ok(())
     }
 
@@ -76,7 +77,7 @@ impl Core {
         }
         self.store(StoreJob::DropChannel { id });
         self.audit(Some(me), "CHANNEL", &c.name, "DROP");
-        self.ok(conn, "CHANNEL", &[&c.name, "DROP"]);
+        self.ok(conn, Verb::Channel, &[&c.name, "DROP"]);
         Ok(())
     }
 
@@ -117,7 +118,7 @@ impl Core {
         });
         let mode = if private { "PRIVATE" } else { "PUBLIC" };
         self.audit(Some(me), "CHANNEL", &name, mode);
-        self.ok(conn, "CHANNEL", &[&name, mode]);
+        self.ok(conn, Verb::Channel, &[&name, mode]);
         Ok(())
     }
 
@@ -144,7 +145,7 @@ impl Core {
             })
             .collect();
         let (name, count) = (c.name.clone(), pending.len().to_string());
-        self.reply(conn, lines, "REQUESTS", &[&name, &count]);
+        self.reply(conn, lines, Verb::Requests, &[&name, &count]);
         Ok(())
     }
 
@@ -160,7 +161,8 @@ impl Core {
         name: &str,
         accept: bool,
     ) -> Handled {
-        let verb = if accept { "ACCEPT" } else { "REJECT" };
+        let v = if accept { Verb::Accept } else { Verb::Reject };
+        let verb = v.as_str();
         let id = self.moderated_channel(me, channel)?;
         let (who, who_name) = self.account_named(name)?;
         let c = self.world.channels.get_mut(&id).expect("checked");
@@ -209,7 +211,7 @@ impl Core {
         let to = self.world.sessions_of(who).collect();
         self.fan_out(to, &line, None);
         self.audit(Some(me), verb, &who_name, &chan);
-        self.ok(conn, verb, &[&chan, &who_name]);
+        self.ok(conn, v, &[&chan, &who_name]);
         Ok(())
     }
 }

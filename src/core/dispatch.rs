@@ -5,6 +5,7 @@
 
 use super::{Core, Fail, Handled};
 use crate::jobs::ConnId;
+use crate::proto::Verb;
 use crate::proto::{Code, Command};
 
 impl Core {
@@ -45,7 +46,7 @@ impl Core {
             Command::Quit { reason } => self.quit(conn, reason),
             Command::Help { topic } => self.help(conn, topic),
             Command::Ping { token } => {
-                self.ok(conn, "PING", &[token.as_deref().unwrap_or_default()]);
+                self.ok(conn, Verb::Ping, &[token.as_deref().unwrap_or_default()]);
                 Ok(())
             }
             Command::Pong { .. } => Ok(()),

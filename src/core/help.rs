@@ -8,6 +8,7 @@ use super::{Core, Fail, Handled};
 use crate::jobs::ConnId;
 use crate::proto::Code;
 use crate::proto::Data;
+use crate::proto::Verb;
 use std::collections::BTreeMap;
 
 /// The parsed manual.
@@ -68,7 +69,7 @@ impl Core {
             .iter()
             .filter_map(|line| self.data_line(conn, &Data::Help { line }))
             .collect();
-        self.reply(conn, lines, "HELP", &[]);
+        self.reply(conn, lines, Verb::Help, &[]);
         Ok(())
     }
 }

@@ -12,6 +12,7 @@ use super::guard::{Attempt, GuardLimits, LoginLimits, Refusal, addr_group};
 use super::state::Pending;
 use super::{Core, Fail, Handled};
 use crate::jobs::{AccountRecord, AuthJob, ConnId, StoreJob};
+use crate::proto::Verb;
 use crate::proto::{Code, key, shown_name, valid_name};
 
 impl Core {
@@ -119,7 +120,7 @@ impl Core {
             let fresh = !self.world.accounts.contains_key(&rec.id); // made by `chatd user add`
             self.attach(conn, rec.id, &rec.name);
             self.land(conn, rec.id, fresh);
-            self.ok(conn, "LOGIN", &[&rec.name]);
+            self.ok(conn, Verb::Login, &[&rec.name]);
             self.greet(conn);
         }
     }

@@ -8,6 +8,7 @@
 use super::state::Pending;
 use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, HistoryQuery, HistoryRow, MessageRow, MessageTarget, StoreJob};
+use crate::proto::Verb;
 use crate::proto::{Code, render::Line, render::MessageView};
 use crate::proto::{Data, Event};
 use std::rc::Rc;
@@ -146,7 +147,7 @@ impl Core {
             .filter_map(|r| self.hist_line(conn, r))
             .collect();
         let count = lines.len().to_string();
-        self.reply(conn, lines, "HISTORY", &[&target, &count]);
+        self.reply(conn, lines, Verb::History, &[&target, &count]);
     }
 
     fn hist_line(&self, conn: ConnId, r: &HistoryRow) -> Option<Line> {

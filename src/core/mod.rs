@@ -53,7 +53,7 @@ pub use settings::Settings;
 pub use snapshot::Snapshot;
 
 use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
-use crate::proto::{Code, Data, Event, Frame, human, render, render::Line};
+use crate::proto::{Code, Data, Event, Frame, Verb, human, render, render::Line};
 use crate::time::Now;
 use ban::Bans;
 use idmap::IdMap;
@@ -257,10 +257,10 @@ impl Core {
     }
 
     /// The final reply `OK <verb> [detail ...]`, in the session's dialect.
-    fn ok(&mut self, conn: ConnId, verb: &str, details: &[&str]) {
+    fn ok(&mut self, conn: ConnId, verb: Verb, details: &[&str]) {
         let details: Vec<&str> = details.iter().copied().filter(|d| !d.is_empty()).collect();
         if !self.is_person(conn) {
-            return self.send(conn, render::ok(verb, &details));
+            return self.send(conn, render::ok(verb.as_str(), &details));
         }
         let asked = self.sessions.get(&conn).and_then(|s| s.asked.as_deref());
         if let Some(text) = human::reply(verb, &details, asked) {
@@ -297,7 +297,7 @@ impl Core {
     }
 
     /// A reply with data lines (see `Output::Data`), then `OK <verb> [detail ...]`.
-    fn reply(&mut self, conn: ConnId, lines: Vec<Line>, verb: &str, details: &[&str]) {
+    fn reply(&mut self, conn: ConnId, lines: Vec<Line>, verb: Verb, details: &[&str]) {
         for line in lines {
             self.out.push_back(Output::Data(conn, line));
         }

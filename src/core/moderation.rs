@@ -9,6 +9,7 @@ use super::state::Pending;
 use super::{Core, Fail, Handled};
 use crate::jobs::{AuditRow, ConnId, StoreJob};
 use crate::proto::Code;
+use crate::proto::Verb;
 use crate::proto::{Data, Event};
 
 impl Core {
@@ -121,7 +122,7 @@ impl Core {
             &target_name,
             &format!("{chan}: {}", reason.as_deref().unwrap_or("")),
         );
-        self.ok(conn, "KICK", &[&chan, &target_name]);
+        self.ok(conn, Verb::Kick, &[&chan, &target_name]);
         Ok(())
     }
 
@@ -151,7 +152,7 @@ impl Core {
             &target_name,
             reason.as_deref().unwrap_or(""),
         );
-        self.ok(conn, "KICK", &[&target_name]);
+        self.ok(conn, Verb::Kick, &[&target_name]);
         for s in sessions {
             self.close(s, &bye, true);
         }
@@ -168,7 +169,8 @@ impl Core {
         name: &str,
         op: bool,
     ) -> Handled {
-        let verb = if op { "OP" } else { "DEOP" };
+        let v = if op { Verb::Op } else { Verb::Deop };
+        let verb = v.as_str();
         let id = self.owned_channel(me, channel)?;
         let chan = self.world.channels[&id].name.clone();
         let (target, target_name) = self.account_named(name)?;
@@ -194,7 +196,7 @@ impl Core {
             });
         }
         self.audit(Some(me), verb, &target_name, &chan);
-        self.ok(conn, verb, &[&chan, &target_name]);
+        self.ok(conn, v, &[&chan, &target_name]);
         Ok(())
     }
 
@@ -230,7 +232,7 @@ impl Core {
             transports: transports(tls, plain),
         };
         let lines = self.data_line(conn, &whois).into_iter().collect();
-        self.reply(conn, lines, "WHOIS", &[&name]);
+        self.reply(conn, lines, Verb::Whois, &[&name]);
         Ok(())
     }
 
@@ -269,7 +271,7 @@ impl Core {
             })
             .collect();
         let count = lines.len().to_string();
-        self.reply(conn, lines, "AUDIT", &[&count]);
+        self.reply(conn, lines, Verb::Audit, &[&count]);
     }
 }
 

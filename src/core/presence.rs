@@ -7,6 +7,7 @@
 use super::state::Away;
 use super::{Core, Handled};
 use crate::jobs::ConnId;
+use crate::proto::Verb;
 use crate::proto::{Data, Event};
 
 impl Core {
@@ -77,7 +78,7 @@ impl Core {
     /// `AWAY [:text]` → `OK AWAY`; users who share a channel get `AWAY <name> [:text]`.
     pub(super) fn away(&mut self, conn: ConnId, me: i64, text: Option<String>) -> Handled {
         self.set_away(me, text, false);
-        self.ok(conn, "AWAY", &[]);
+        self.ok(conn, Verb::Away, &[]);
         Ok(())
     }
 
@@ -85,7 +86,7 @@ impl Core {
     /// `BACK` → `OK BACK`; users who share a channel get `BACK <name>`.
     pub(super) fn back(&mut self, conn: ConnId, me: i64) -> Handled {
         self.set_back(me);
-        self.ok(conn, "BACK", &[]);
+        self.ok(conn, Verb::Back, &[]);
         Ok(())
     }
 
@@ -107,7 +108,7 @@ impl Core {
             .filter_map(|&(name, status)| self.data_line(conn, &Data::Account { name, status }))
             .collect();
         let count = lines.len().to_string();
-        self.reply(conn, lines, "USERS", &[&count]);
+        self.reply(conn, lines, Verb::Users, &[&count]);
         Ok(())
     }
 }

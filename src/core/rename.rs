@@ -6,6 +6,7 @@ use super::state::Pending;
 use super::{Core, Fail, Handled};
 use crate::jobs::{ConnId, CreateError, StoreJob};
 use crate::proto::Event;
+use crate::proto::Verb;
 use crate::proto::{Code, NAME_RULE, key, valid_name};
 
 impl Core {
@@ -61,7 +62,7 @@ impl Core {
                 let mut to = self.world.sharing_sessions(me);
                 to.extend(self.world.sessions_of(me));
                 self.fan_out(to, &line, Some(conn));
-                self.ok(conn, "RENAME", &[&old, &new]);
+                self.ok(conn, Verb::Rename, &[&old, &new]);
             }
             Err(CreateError::NameTaken) => {
                 self.fail_on(conn, "RENAME", Code::NameTaken, &new, "that name is taken")

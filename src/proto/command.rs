@@ -147,3 +147,77 @@ impl Command {
         )
     }
 }
+
+/// The verb of a command that succeeded, for its final reply (`OK <VERB> ...`). Each dialect
+/// renders a reply by its verb, so a new command does not compile until every dialect can say
+/// that it worked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Register,
+    Login,
+    Logout,
+    Join,
+    Part,
+    Msg,
+    Privmsg,
+    History,
+    Kick,
+    Op,
+    Deop,
+    Whois,
+    Channel,
+    Requests,
+    Accept,
+    Reject,
+    Audit,
+    Away,
+    Back,
+    Users,
+    Rename,
+    Ban,
+    Unban,
+    Bans,
+    Names,
+    Who,
+    List,
+    Help,
+    Ping,
+}
+
+impl Verb {
+    /// The verb on the wire.
+    pub fn as_str(self) -> &'static str {
+        use Verb::*;
+        match self {
+            Register => "REGISTER",
+            Login => "LOGIN",
+            Logout => "LOGOUT",
+            Join => "JOIN",
+            Part => "PART",
+            Msg => "MSG",
+            Privmsg => "PRIVMSG",
+            History => "HISTORY",
+            Kick => "KICK",
+            Op => "OP",
+            Deop => "DEOP",
+            Whois => "WHOIS",
+            Channel => "CHANNEL",
+            Requests => "REQUESTS",
+            Accept => "ACCEPT",
+            Reject => "REJECT",
+            Audit => "AUDIT",
+            Away => "AWAY",
+            Back => "BACK",
+            Users => "USERS",
+            Rename => "RENAME",
+            Ban => "BAN",
+            Unban => "UNBAN",
+            Bans => "BANS",
+            Names => "NAMES",
+            Who => "WHO",
+            List => "LIST",
+            Help => "HELP",
+            Ping => "PING",
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub mod human;
 pub mod parse;
 pub mod render;
 
+pub use command::Verb;
 pub use event::{Data, Event};
 pub use frame::{Frame, Framer};
 pub use parse::{Command, Rejection, parse};

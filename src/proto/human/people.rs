@@ -3,7 +3,7 @@
 //! compile until a person can read it; final replies (`reply`) read the command's verb and
 //! details, failures are `! <text>` (`fail`). Nothing reaches a person as protocol.
 
-use crate::proto::{Data, Event};
+use crate::proto::{Data, Event, Verb};
 use crate::time::rfc3339;
 
 /// An event as a person reads it; `None` for what a person need not see (the server's PING:
@@ -112,12 +112,70 @@ pub fn data(d: &Data) -> Option<String> {
 
 /// A command's final reply as a person reads it; `None` when the person already saw what
 /// happened (their own message, the help text). `asked` is the protocol line the person's
-/// command became (BAN's reply words its terms).
-pub fn reply(verb: &str, details: &[&str], asked: Option<&str>) -> Option<String> {
-    let mut w = Vec::with_capacity(1 + details.len());
-    w.push(verb);
-    w.extend_from_slice(details);
-    ok(&w, asked)
+/// command became (BAN's reply words its terms). One arm per verb, so a new command does not
+/// compile until people can read that it worked.
+pub fn reply(verb: Verb, details: &[&str], asked: Option<&str>) -> Option<String> {
+    let d = details;
+    let out = match verb {
+        Verb::Msg | Verb::Privmsg | Verb::Help | Verb::Whois => return None,
+        Verb::Register => format!("* welcome, {}: your account is made", at(d, 0)),
+        Verb::Login => format!("* welcome back, {}", at(d, 0)),
+        Verb::Logout => "* logged out".into(),
+        Verb::Join => match d {
+            [chan, "PENDING"] => {
+                format!("* {chan} is private: your request to join waits for its owner")
+            }
+            _ => format!("* you are in {}; what you type now goes there", at(d, 0)),
+        },
+        Verb::Part => format!("* you left {}", at(d, 0)),
+        Verb::History => {
+            let (who, n) = (at(d, 0), count(at(d, 1), "message", "messages"));
+            let place = if who.starts_with('#') { "in" } else { "with" };
+            format!("* {n} {place} {who}")
+        }
+        Verb::Names => format!("* {} in {}", at(d, 1), at(d, 0)),
+        Verb::Who => format!("* {} online", at(d, 0)),
+        Verb::Users => format!("* {}", count(at(d, 0), "account", "accounts")),
+        Verb::List => format!("* {}", count(at(d, 0), "channel", "channels")),
+        Verb::Away => "* you are away".into(),
+        Verb::Back => "* you are back".into(),
+        Verb::Rename => format!("* {} is now {}", at(d, 0), at(d, 1)),
+        Verb::Ping => "* pong".into(),
+        Verb::Ban => format!("* {} is banned {}", at(d, 0), ban_terms(asked)),
+        Verb::Unban => format!("* {} is no longer banned", at(d, 0)),
+        Verb::Bans => format!("* {}", count(at(d, 0), "ban", "bans")),
+        Verb::Kick => match d {
+            [chan, name] => format!("* you kicked {name} out of {chan}"),
+            _ => format!("* {} was thrown off the server", at(d, 0)),
+        },
+        Verb::Op => format!("* {} is now an operator of {}", at(d, 1), at(d, 0)),
+        Verb::Deop => format!("* {} is no longer an operator of {}", at(d, 1), at(d, 0)),
+        Verb::Channel => {
+            let chan = at(d, 0);
+            match at(d, 1) {
+                "PRIVATE" => format!("* {chan} is now private: others ask to join"),
+                "PUBLIC" => format!("* {chan} is now public: anyone may join"),
+                _ => format!("* {chan} is dropped, with its history"),
+            }
+        }
+        Verb::Requests => {
+            let n = count(at(d, 1), "request", "requests");
+            format!("* {n} to join {}", at(d, 0))
+        }
+        Verb::Accept => format!("* {} is now a member of {}", at(d, 1), at(d, 0)),
+        Verb::Reject => format!(
+            "* you turned down {}'s request to join {}",
+            at(d, 1),
+            at(d, 0)
+        ),
+        Verb::Audit => format!("* {}", count(at(d, 0), "audit record", "audit records")),
+    };
+    Some(out)
+}
+
+/// The reply's `i`th detail, or `?`.
+fn at<'a>(details: &[&'a str], i: usize) -> &'a str {
+    details.get(i).copied().unwrap_or("?")
 }
 
 /// A failed command as a person reads it.
@@ -138,51 +196,6 @@ fn message(time: &str, channel: &str, sender: &str, text: &str) -> String {
 /// `[02:13] <alice -> bob> hi`.
 fn private(time: &str, sender: &str, recipient: &str, text: &str) -> String {
     format!("[{}] <{sender} -> {recipient}> {text}", hhmm(time))
-}
-
-/// The sentence for a final `OK <VERB> ...` (`w` without the `OK`); `None` when the person
-/// already saw what happened (their own message, the help text).
-fn ok(w: &[&str], asked: Option<&str>) -> Option<String> {
-    let out = match w {
-        ["MSG", ..] | ["PRIVMSG", ..] | ["HELP"] | ["WHOIS", _] => return None,
-        ["REGISTER", name] => format!("* welcome, {name}: your account is made"),
-        ["LOGIN", name] => format!("* welcome back, {name}"),
-        ["LOGOUT"] => "* logged out".into(),
-        ["JOIN", chan] => format!("* you are in {chan}; what you type now goes there"),
-        ["JOIN", chan, "PENDING"] => {
-            format!("* {chan} is private: your request to join waits for its owner")
-        }
-        ["PART", chan] => format!("* you left {chan}"),
-        ["HISTORY", who, n] if who.starts_with('#') => {
-            format!("* {} in {who}", count(n, "message", "messages"))
-        }
-        ["HISTORY", who, n] => format!("* {} with {who}", count(n, "message", "messages")),
-        ["NAMES", chan, n] => format!("* {n} in {chan}"),
-        ["WHO", n] => format!("* {n} online"),
-        ["USERS", n] => format!("* {}", count(n, "account", "accounts")),
-        ["LIST", n] => format!("* {}", count(n, "channel", "channels")),
-        ["AWAY"] => "* you are away".into(),
-        ["BACK"] => "* you are back".into(),
-        ["RENAME", old, new] => format!("* {old} is now {new}"),
-        ["PING", ..] => "* pong".into(),
-        ["BAN", target] => format!("* {target} is banned {}", ban_terms(asked)),
-        ["UNBAN", target] => format!("* {target} is no longer banned"),
-        ["BANS", n] => format!("* {}", count(n, "ban", "bans")),
-        ["KICK", chan, name] => format!("* you kicked {name} out of {chan}"),
-        ["KICK", name] => format!("* {name} was thrown off the server"),
-        ["OP", chan, name] => format!("* {name} is now an operator of {chan}"),
-        ["DEOP", chan, name] => format!("* {name} is no longer an operator of {chan}"),
-        ["CHANNEL", chan, "PRIVATE"] => format!("* {chan} is now private: others ask to join"),
-        ["CHANNEL", chan, "PUBLIC"] => format!("* {chan} is now public: anyone may join"),
-        ["CHANNEL", chan, "DROP"] => format!("* {chan} is dropped, with its history"),
-        ["REQUESTS", chan, n] => format!("* {} to join {chan}", count(n, "request", "requests")),
-        ["ACCEPT", chan, name] => format!("* {name} is now a member of {chan}"),
-        ["REJECT", chan, name] => format!("* you turned down {name}'s request to join {chan}"),
-        ["AUDIT", n] => format!("* {}", count(n, "audit record", "audit records")),
-        [verb, rest @ ..] => format!("* done: {} {}", verb.to_lowercase(), rest.join(" ")),
-        [] => "* done".into(),
-    };
-    Some(out)
 }
 
 /// `for 2h: spam` or `for ever: spam`, from the BAN line the person sent.

@@ -1,7 +1,7 @@
 //! Unit tests of chat mode's two translations.
 use super::*;
 use crate::proto::render::MessageView;
-use crate::proto::{Data, Event};
+use crate::proto::{Data, Event, Verb};
 
 const T: i64 = 1795313617123; // 2026-11-22T02:13:37.123Z
 
@@ -37,7 +37,7 @@ fn values_read_like_a_chat() {
         reason: Some("gone"),
     };
     assert_eq!(event(&offline).unwrap(), "* bob went offline (gone)");
-    assert_eq!(reply("MSG", &["#lobby", "7", "t"], None), None);
+    assert_eq!(reply(Verb::Msg, &["#lobby", "7", "t"], None), None);
     assert_eq!(event(&Event::Ping { token: "chatd-1" }), None);
     assert_eq!(bye("quit"), "* bye (quit)");
 }
@@ -107,22 +107,36 @@ fn free_text_arrives_as_typed() {
 #[test]
 fn replies_read_as_sentences() {
     let r =
-        |verb: &str, details: &[&str], asked: Option<&str>| reply(verb, details, asked).unwrap();
+        |verb: Verb, details: &[&str], asked: Option<&str>| reply(verb, details, asked).unwrap();
     assert_eq!(
-        r("BAN", &["bob"], Some("BAN bob 2h :spam")),
+        r(Verb::Ban, &["bob"], Some("BAN bob 2h :spam")),
         "* bob is banned for 2h: spam"
     );
     assert_eq!(
-        r("BAN", &["bob"], Some("BAN bob")),
+        r(Verb::Ban, &["bob"], Some("BAN bob")),
         "* bob is banned for ever: banned"
     );
     assert_eq!(
-        r("OP", &["#dev", "alice"], None),
+        r(Verb::Op, &["#dev", "alice"], None),
         "* alice is now an operator of #dev"
     );
-    assert_eq!(r("HISTORY", &["bob", "1"], None), "* 1 message with bob");
-    assert_eq!(r("LIST", &["0"], None), "* no channels");
-    assert_eq!(r("TOPIC", &["#a", "new"], None), "* done: topic #a new");
+    assert_eq!(
+        r(Verb::History, &["bob", "1"], None),
+        "* 1 message with bob"
+    );
+    assert_eq!(r(Verb::List, &["0"], None), "* no channels");
+    assert_eq!(
+        r(Verb::History, &["#dev", "3"], None),
+        "* 3 messages in #dev"
+    );
+    assert_eq!(
+        r(Verb::Channel, &["#a", "DROP"], None),
+        "* #a is dropped, with its history"
+    );
+    assert_eq!(
+        r(Verb::Kick, &["bob"], None),
+        "* bob was thrown off the server"
+    );
 }
 
 #[test]
