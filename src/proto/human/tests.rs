@@ -292,3 +292,27 @@ fn every_event_reads_as_a_sentence_and_as_one_protocol_line() {
         assert_eq!(super::event(&event).as_deref(), person, "{event:?}");
     }
 }
+
+#[test]
+fn every_reply_reads_as_a_sentence_or_is_left_out() {
+    use Verb::*;
+    let all = [
+        Register, Login, Logout, Join, Part, Msg, Privmsg, History, Kick, Op, Deop, Whois, Channel,
+        Requests, Accept, Reject, Audit, Away, Back, Users, Rename, Ban, Unban, Bans, Names, Who,
+        List, Help, Ping,
+    ];
+    let left_out = [Msg, Privmsg, Help, Whois]; // the person saw the message, the text, the card
+    for verb in all {
+        let details = ["#c", "bob"];
+        match reply(verb, &details, None) {
+            None => assert!(left_out.contains(&verb), "{verb:?} has no sentence"),
+            Some(s) => {
+                assert!(s.starts_with("* "), "{verb:?}: {s}");
+                assert!(
+                    !s.contains(verb.as_str()),
+                    "{verb:?} reads as protocol: {s}"
+                );
+            }
+        }
+    }
+}
