@@ -161,6 +161,11 @@ pub enum StoreJob {
     RemoveBan {
         id: i64,
     },
+    /// A channel's topic (`None`: cleared).
+    SetTopic {
+        channel: i64,
+        topic: Option<crate::core::Topic>,
+    },
     /// The channel with its members, operators, requests and history.
     DropChannel {
         id: i64,

@@ -185,3 +185,34 @@ fn the_owner_and_admins_kick_others_may_not() {
     assert_eq!(m.recv(), "KICK #k mallory root");
     assert_eq!(o.recv(), "KICK #k mallory root");
 }
+
+#[test]
+fn a_topic_is_set_by_moderators_seen_by_members_and_kept() {
+    let s = TestServer::start();
+    let mut amy = s.user("amy");
+    let mut bob = s.user("bob");
+    amy.expect("ONLINE bob");
+    amy.ok("JOIN #t", "OK JOIN #t");
+    bob.ok("JOIN #t", "OK JOIN #t");
+    amy.expect("JOIN #t bob");
+    assert_eq!(amy.cmd("TOPIC #t"), vec!["OK TOPIC #t NONE"]);
+    bob.fails("TOPIC #t :mine now", "NOT_ALLOWED");
+    amy.ok("TOPIC #t :release on Friday", "OK TOPIC #t SET");
+    assert_eq!(bob.recv(), "TOPIC #t amy :release on Friday");
+    let shown = bob.cmd("TOPIC #t");
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert!(shown[0].starts_with("TOPIC #t amy 20"), "{shown:?}");
+    assert!(shown[0].ends_with(" :release on Friday"), "{shown:?}");
+    assert_eq!(shown[1], "OK TOPIC #t");
+    amy.fails("TOPIC #t :\u{202e}sneaky", "BAD_TEXT");
+    amy.ok("OP #t bob", "OK OP #t bob");
+    bob.ok("TOPIC #t :", "OK TOPIC #t CLEARED");
+    assert_eq!(amy.recv(), "TOPIC #t bob :");
+    bob.ok("TOPIC #t :kept across a restart", "OK TOPIC #t SET");
+    let s = s.restart();
+    let mut amy = s.login("amy");
+    let shown = amy.cmd("TOPIC #t");
+    assert!(shown[0].starts_with("TOPIC #t bob "), "{shown:?}");
+    assert!(shown[0].ends_with(" :kept across a restart"), "{shown:?}");
+    amy.fails("TOPIC #nowhere", "NO_SUCH_CHANNEL");
+}

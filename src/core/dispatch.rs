@@ -79,6 +79,7 @@ impl Core {
                 self.channel_mode(conn, me, &channel, private)
             }
             Command::DropChannel { channel } => self.drop_channel(conn, me, &channel),
+            Command::Topic { channel, text } => self.topic(conn, me, &channel, text),
             Command::Requests { channel } => self.requests(conn, me, &channel),
             Command::Accept { channel, name } => self.decide(conn, me, &channel, &name, true),
             Command::Reject { channel, name } => self.decide(conn, me, &channel, &name, false),

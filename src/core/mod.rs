@@ -15,13 +15,14 @@
 //! `fail_with`): `proto::render` for programs, `proto::human` for people in chat mode.
 //!
 //! No sockets, threads, clocks or disk here; `now` is passed in. The command families live in
-//! submodules: `dispatch` (command -> handler), `session` (connect, lines in, close), `slots` (who gets a connection slot),
-//! `account` (REGISTER, LOGOUT, QUIT), `login` (LOGIN and who may log in),
-//! `rename` (RENAME), `chan` (JOIN, PART, NAMES, WHO, LIST), `messages` (MSG, PRIVMSG,
-//! HISTORY), `presence` (AWAY, BACK, USERS), `moderation` (KICK, OP, DEOP, WHOIS, AUDIT),
-//! `chanadmin` (CHANNEL PRIVATE|PUBLIC|DROP, REQUESTS, ACCEPT, REJECT), `ban` (BAN,
-//! UNBAN, BANS), `quota` (channels per account, registrations per address), `guard` (flood
-//! and login limits), `timers`, `help`, `lobby` (the default channels a new account lands in).
+//! submodules: `dispatch` (command -> handler), `session` (connect, lines in, close), `slots`
+//! (who gets a connection slot), `account` (REGISTER, LOGOUT, QUIT), `login` (LOGIN and who
+//! may log in), `rename` (RENAME), `chan` (JOIN, PART, NAMES, WHO, LIST), `messages` (MSG,
+//! PRIVMSG, HISTORY), `presence` (AWAY, BACK, USERS), `moderation` (KICK, OP, DEOP, WHOIS,
+//! AUDIT), `chanadmin` (CHANNEL PRIVATE|PUBLIC|DROP, REQUESTS, ACCEPT, REJECT), `topic`
+//! (TOPIC), `ban` (BAN, UNBAN, BANS), `quota` (channels per account, registrations per
+//! address), `guard` (flood and login limits), `timers`, `help`, `lobby` (the default channels
+//! a new account lands in).
 
 mod account;
 pub(crate) mod addr;
@@ -46,11 +47,13 @@ mod slots;
 pub mod snapshot;
 mod state;
 mod timers;
+mod topic;
 
 pub use fail::{Fail, Handled};
 pub use help::Help;
 pub use settings::Settings;
 pub use snapshot::Snapshot;
+pub use state::Topic;
 
 use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
 use crate::proto::{Code, Data, Event, Frame, Verb, human, render, render::Line};

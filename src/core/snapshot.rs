@@ -20,6 +20,7 @@ pub struct ChannelRow {
     pub name: String,
     pub owner: i64,
     pub private: bool,
+    pub topic: Option<super::state::Topic>,
 }
 
 /// The stored state the core starts from.
@@ -56,7 +57,9 @@ impl World {
         }
         for c in &snap.channels {
             w.add_channel(c.id, &c.name, c.owner);
-            w.channels.get_mut(&c.id).expect("just added").private = c.private;
+            let channel = w.channels.get_mut(&c.id).expect("just added");
+            channel.private = c.private;
+            channel.topic = c.topic.clone();
         }
         for (account, channel) in &snap.members {
             w.join(*account, *channel);

@@ -111,6 +111,15 @@ pub struct Channel {
     pub requests: BTreeMap<i64, i64>,
     pub members: IdSet<i64>,
     pub recent: VecDeque<Recent>,
+    pub topic: Option<Topic>,
+}
+
+/// A channel's topic: its text, who set it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub text: String,
+    pub by: String,
+    pub at_ms: i64,
 }
 
 /// Accounts and channels, by id and by key.
@@ -152,6 +161,7 @@ impl World {
                 requests: BTreeMap::new(),
                 members,
                 recent,
+                topic: None,
             },
         );
     }

@@ -62,6 +62,11 @@ pub enum Command {
     DropChannel {
         channel: String,
     },
+    /// `TOPIC <#channel> [:text]`: `None` asks, `Some("")` clears.
+    Topic {
+        channel: String,
+        text: Option<String>,
+    },
     Requests {
         channel: String,
     },
@@ -139,6 +144,7 @@ impl Command {
                 | Command::Deop { .. }
                 | Command::ChannelMode { .. }
                 | Command::DropChannel { .. }
+                | Command::Topic { text: Some(_), .. }
                 | Command::Accept { .. }
                 | Command::Reject { .. }
                 | Command::Rename { .. }
@@ -166,6 +172,7 @@ pub enum Verb {
     Deop,
     Whois,
     Channel,
+    Topic,
     Requests,
     Accept,
     Reject,
@@ -202,6 +209,7 @@ impl Verb {
             Deop => "DEOP",
             Whois => "WHOIS",
             Channel => "CHANNEL",
+            Topic => "TOPIC",
             Requests => "REQUESTS",
             Accept => "ACCEPT",
             Reject => "REJECT",

@@ -53,6 +53,12 @@ pub enum Event<'a> {
         accepted: bool,
         channel: &'a str,
     },
+    /// A channel's topic was set (`text` empty: cleared).
+    Topic {
+        channel: &'a str,
+        by: &'a str,
+        text: &'a str,
+    },
     /// The server checks that a silent session is still there.
     Ping {
         token: &'a str,
@@ -84,6 +90,13 @@ pub enum Data<'a> {
         by: &'a str,
         expires_ms: Option<i64>,
         reason: &'a str,
+    },
+    /// A channel's topic, who set it and when (TOPIC).
+    Topic {
+        channel: &'a str,
+        by: &'a str,
+        time_ms: i64,
+        text: &'a str,
     },
     /// A pending join request (REQUESTS).
     Request {

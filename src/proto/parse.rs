@@ -91,6 +91,7 @@ fn parse_args(verb: &str, c: &mut Cursor) -> ArgResult<Command> {
         },
         "WHOIS" => Command::Whois { name: c.need()? },
         "CHANNEL" => channel_mode(c)?,
+        "TOPIC" => topic(c)?,
         "REQUESTS" => Command::Requests {
             channel: c.channel()?,
         },
@@ -154,6 +155,17 @@ fn channel_mode(c: &mut Cursor) -> ArgResult<Command> {
         _ => return Err((Code::BadParam, "say PRIVATE, PUBLIC or DROP")),
     };
     Ok(Command::ChannelMode { channel, private })
+}
+
+/// `TOPIC <#channel>` asks; `TOPIC <#channel> :<text>` sets, and `TOPIC <#channel> :` clears.
+fn topic(c: &mut Cursor) -> ArgResult<Command> {
+    let channel = c.channel()?;
+    let set = !c.rest.trim_start_matches(' ').is_empty();
+    let text = c.text()?;
+    Ok(Command::Topic {
+        channel,
+        text: set.then(|| text.unwrap_or_default()),
+    })
 }
 
 fn history(c: &mut Cursor) -> ArgResult<Command> {

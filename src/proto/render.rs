@@ -239,6 +239,7 @@ pub fn event(ev: &Event) -> Line {
         Event::Renamed { old, new } => renamed(old, new),
         Event::Request { channel, name } => request(channel, name, None),
         Event::Decided { accepted, channel } => decided(accepted, channel),
+        Event::Topic { channel, by, text } => build(&["TOPIC", channel, by], Some(text)),
         Event::Ping { token } => ping(token),
     }
 }
@@ -267,6 +268,12 @@ pub fn data(d: &Data) -> Line {
             name,
             time_ms,
         } => request(channel, name, Some(time_ms)),
+        Data::Topic {
+            channel,
+            by,
+            time_ms,
+            text,
+        } => build(&["TOPIC", channel, by, &rfc3339(time_ms)], Some(text)),
         Data::Whois {
             name,
             status,

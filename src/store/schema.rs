@@ -104,6 +104,12 @@ INSERT INTO channels_v4 (id, name, owner, created_ms, private)
 DROP TABLE channels;
 ALTER TABLE channels_v4 RENAME TO channels;
 "#,
+    // 5: channel topics (NULL: none)
+    r#"
+ALTER TABLE channels ADD COLUMN topic TEXT;
+ALTER TABLE channels ADD COLUMN topic_by TEXT;
+ALTER TABLE channels ADD COLUMN topic_ms INTEGER;
+"#,
 ];
 
 /// The schema version this binary writes.

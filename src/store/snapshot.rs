@@ -46,14 +46,24 @@ pub fn load(db: &Connection, recent: usize) -> Res<Snapshot> {
             })
         })?
         .collect::<Res<_>>()?;
-    let mut st = db.prepare("SELECT id, name, owner, private FROM channels")?;
+    let mut st =
+        db.prepare("SELECT id, name, owner, private, topic, topic_by, topic_ms FROM channels")?;
     snap.channels = st
         .query_map([], |r| {
+            let topic: Option<String> = r.get(4)?;
             Ok(ChannelRow {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 owner: r.get::<_, Option<i64>>(2)?.unwrap_or(crate::core::NO_OWNER),
                 private: r.get(3)?,
+                topic: match topic {
+                    Some(text) => Some(crate::core::Topic {
+                        text,
+                        by: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                        at_ms: r.get::<_, Option<i64>>(6)?.unwrap_or_default(),
+                    }),
+                    None => None,
+                },
             })
         })?
         .collect::<Res<_>>()?;

@@ -56,6 +56,15 @@ pub fn write(db: &Connection, job: &StoreJob) -> Res<usize> {
         ),
         StoreJob::RemoveBan { id } => run("DELETE FROM bans WHERE id = ?1", params![id]),
         StoreJob::DropChannel { id } => drop_channel(db, *id),
+        StoreJob::SetTopic { channel, topic } => run(
+            "UPDATE channels SET topic = ?1, topic_by = ?2, topic_ms = ?3 WHERE id = ?4",
+            params![
+                topic.as_ref().map(|t| &t.text),
+                topic.as_ref().map(|t| &t.by),
+                topic.as_ref().map(|t| t.at_ms),
+                channel
+            ],
+        ),
         StoreJob::SetPrivate { channel, private } => run(
             "UPDATE channels SET private = ?1 WHERE id = ?2",
             params![private, channel],

@@ -48,6 +48,12 @@ pub fn event(ev: &Event) -> Option<String> {
             accepted: false,
             channel,
         } => format!("! your request to join {channel} was turned down"),
+        Event::Topic {
+            channel,
+            by,
+            text: "",
+        } => format!("* {by} cleared the topic of {channel}"),
+        Event::Topic { channel, by, text } => format!("* {by} set the topic of {channel}: {text}"),
         Event::Ping { .. } => return None,
     };
     Some(out)
@@ -77,6 +83,15 @@ pub fn data(d: &Data) -> Option<String> {
                 until(&expires)
             )
         }
+        Data::Topic {
+            channel,
+            by,
+            time_ms,
+            text,
+        } => format!(
+            "* the topic of {channel}: {text} (set by {by}, {})",
+            when(&rfc3339(time_ms))
+        ),
         Data::Request {
             channel,
             name,
@@ -158,6 +173,12 @@ pub fn reply(verb: Verb, details: &[&str], asked: Option<&str>) -> Option<String
                 _ => format!("* {chan} is dropped, with its history"),
             }
         }
+        Verb::Topic => match d {
+            [chan, "NONE"] => format!("* {chan} has no topic"),
+            [chan, "CLEARED"] => format!("* the topic of {chan} is cleared"),
+            [chan, "SET"] => format!("* the topic of {chan} is set"),
+            _ => return None, // the topic line itself said it
+        },
         Verb::Requests => {
             let n = count(at(d, 1), "request", "requests");
             format!("* {n} to join {}", at(d, 0))

@@ -54,6 +54,7 @@ pub fn from_person(line: &str, current: Option<&str>, me: &str) -> Result<String
         "unflip" => format!("MSG {} :{}", here()?, face("┬─┬ノ( º _ ºノ)")),
         "name" | "nick" => format!("RENAME {rest}"),
         "history" => history(rest, current)?,
+        "topic" => topic(rest, current)?,
         "names" if rest.is_empty() => format!("NAMES {}", here()?),
         "part" if rest.is_empty() || !is_channel(rest) => with_text("PART", &[here()?], rest),
         "help" if rest.is_empty() => "HELP CHAT".to_owned(),
@@ -75,6 +76,19 @@ fn history(rest: &str, current: Option<&str>) -> Result<String, &'static str> {
     }
     let here = current.ok_or("join a channel first, or say whose: /history bob")?;
     Ok(format!("HISTORY {here} {rest}").trim_end().to_owned())
+}
+
+/// `/topic` or `/topic #dev` shows a topic; `/topic text` or `/topic #dev text` sets it.
+fn topic(rest: &str, current: Option<&str>) -> Result<String, &'static str> {
+    let (channel, text) = match rest.split_once(' ') {
+        Some((c, text)) if is_channel(c) => (c, text.trim_start()),
+        _ if is_channel(rest) => (rest, ""),
+        _ => (
+            current.ok_or("join a channel first, or say which: /topic #dev")?,
+            rest,
+        ),
+    };
+    Ok(with_text("TOPIC", &[channel], text))
 }
 
 /// A command with free text: its first `words(..)` words as they are, the rest behind ` :`.

@@ -97,6 +97,10 @@ fn free_text_arrives_as_typed() {
     assert_eq!(p("/history #dev 5 40"), "HISTORY #dev 5 40");
     assert_eq!(p("/whois bob"), "WHOIS bob");
     assert_eq!(p("/bans"), "BANS");
+    assert_eq!(p("/topic"), "TOPIC #lobby");
+    assert_eq!(p("/topic #dev"), "TOPIC #dev");
+    assert_eq!(p("/topic release :) soon"), "TOPIC #lobby :release :) soon");
+    assert_eq!(p("/topic #dev on Friday"), "TOPIC #dev :on Friday");
     assert!(from_person("/history", None, "amy").is_err());
     assert_eq!(
         from_person("/history bob", None, "amy").unwrap(),
@@ -280,6 +284,15 @@ fn every_event_reads_as_a_sentence_and_as_one_protocol_line() {
             "REJECTED",
             Some("! your request to join #c was turned down"),
         ),
+        (
+            Event::Topic {
+                channel: "#c",
+                by: "amy",
+                text: "hi",
+            },
+            "TOPIC",
+            Some("* amy set the topic of #c: hi"),
+        ),
         (Event::Ping { token: "t" }, "PING", None),
     ];
     for (event, verb, person) in events {
@@ -299,9 +312,10 @@ fn every_reply_reads_as_a_sentence_or_is_left_out() {
     let all = [
         Register, Login, Logout, Join, Part, Msg, Privmsg, History, Kick, Op, Deop, Whois, Channel,
         Requests, Accept, Reject, Audit, Away, Back, Users, Rename, Ban, Unban, Bans, Names, Who,
-        List, Help, Ping,
+        List, Help, Ping, Topic,
     ];
-    let left_out = [Msg, Privmsg, Help, Whois]; // the person saw the message, the text, the card
+    // the person saw the message, the text, the card, the topic line
+    let left_out = [Msg, Privmsg, Help, Whois, Topic];
     for verb in all {
         let details = ["#c", "bob"];
         match reply(verb, &details, None) {
