@@ -17,6 +17,38 @@ pub struct Config {
     pub auth: AuthConfig,
     pub limits: Limits,
     pub tls: TlsConfig,
+    pub irc: IrcConfig,
+}
+
+/// `[irc]`: the IRC dialect's listeners and what IRC clients are told (../shared/IRC.md).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct IrcConfig {
+    /// IRC in plain text; absent: no IRC listener.
+    pub listen: Option<String>,
+    /// IRC over TLS (needs [tls] cert and key); absent: none.
+    pub tls_listen: Option<String>,
+    /// The server name in numerics and sources.
+    pub server_name: String,
+    /// NICK/USER without an account may chat, as on classic IRC.
+    pub guests: bool,
+    /// A server password every IRC client must send with PASS; empty: none.
+    pub password: String,
+    /// Messages replayed on JOIN to clients that negotiated batch and server-time.
+    pub replay_on_join: usize,
+}
+
+impl Default for IrcConfig {
+    fn default() -> Self {
+        IrcConfig {
+            listen: None,
+            tls_listen: None,
+            server_name: "chatd.local".into(),
+            guests: false,
+            password: String::new(),
+            replay_on_join: 0,
+        }
+    }
 }
 
 /// `[server]`: where to listen and what to tell clients.
@@ -198,6 +230,22 @@ impl Config {
             .listen
             .parse()
             .map_err(|_| format!("server.listen: not an address: {:?}", self.server.listen))
+    }
+
+    /// The IRC listen addresses, parsed: plain and TLS, each `None` when absent.
+    pub fn irc_addrs(&self) -> Result<(Option<SocketAddr>, Option<SocketAddr>), String> {
+        let parse = |key: &str, v: &Option<String>| {
+            v.as_ref()
+                .map(|t| {
+                    t.parse()
+                        .map_err(|_| format!("{key}: not an address: {t:?}"))
+                })
+                .transpose()
+        };
+        Ok((
+            parse("irc.listen", &self.irc.listen)?,
+            parse("irc.tls_listen", &self.irc.tls_listen)?,
+        ))
     }
 
     /// The TLS listen address, parsed; `None` when there is no TLS listener.

@@ -6,13 +6,23 @@ use super::Config;
 impl Config {
     /// A TLS key that is wrong: its key and why.
     pub(super) fn tls_problem(&self) -> Option<(&'static str, &'static str)> {
-        let listens = self.server.tls_listen.is_some();
+        let listens = self.server.tls_listen.is_some() || self.irc.tls_listen.is_some();
+        let irc = self.irc_addrs();
         if self.tls_listen_addr().is_err() {
             Some(("server.tls_listen", "not an address like 0.0.0.0:6697"))
+        } else if irc.as_ref().is_err_and(|e| e.starts_with("irc.listen")) {
+            Some(("irc.listen", "not an address like 127.0.0.1:6668"))
+        } else if irc.is_err() {
+            Some(("irc.tls_listen", "not an address like 0.0.0.0:6698"))
+        } else if !crate::proto::irc::valid_server_name(&self.irc.server_name) {
+            Some((
+                "irc.server_name",
+                "must be a host name like irc.example.org",
+            ))
         } else if listens && self.tls.cert.is_none() {
-            Some(("tls.cert", "is needed by server.tls_listen"))
+            Some(("tls.cert", "is needed by a tls_listen"))
         } else if listens && self.tls.key.is_none() {
-            Some(("tls.key", "is needed by server.tls_listen"))
+            Some(("tls.key", "is needed by a tls_listen"))
         } else {
             None
         }

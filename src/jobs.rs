@@ -265,3 +265,51 @@ pub enum CreateError {
 
 /// Where a worker thread hands a completion: the loop's channel plus a wake-up.
 pub type Notify = std::sync::Arc<dyn Fn(Completion) + Send + Sync>;
+
+impl StoreJob {
+    /// True for a job about a guest or a channel only guests were ever in (negative ids):
+    /// they live in memory only, so there is nothing to store.
+    pub fn in_memory_only(&self) -> bool {
+        use StoreJob::*;
+        match self {
+            TouchAccount { id, .. } => *id < 0,
+            CreateChannel { id, owner, .. } => *id < 0 || *owner < 0,
+            AddMember {
+                account, channel, ..
+            }
+            | RemoveMember { account, channel }
+            | AddOp { channel, account }
+            | RemoveOp { channel, account }
+            | SetRequest {
+                channel, account, ..
+            } => *account < 0 || *channel < 0,
+            InsertMessage(row) => {
+                row.sender < 0
+                    || match row.target {
+                        MessageTarget::Channel(c) => c < 0,
+                        MessageTarget::Account(a) => a < 0,
+                    }
+            }
+            SetTopic { channel, .. } | SetPrivate { channel, .. } => *channel < 0,
+            DropChannel { id } => *id < 0,
+            _ => false,
+        }
+    }
+}
+
+impl Completion {
+    /// The connection waiting on the job, if one is.
+    pub fn conn(&self) -> Option<ConnId> {
+        use Completion::*;
+        match self {
+            Hashed { conn, .. }
+            | AccountCreated { conn, .. }
+            | AccountFound { conn, .. }
+            | Verified { conn, .. }
+            | History { conn, .. }
+            | Audit { conn, .. }
+            | Renamed { conn, .. } => Some(*conn),
+            Storage { .. } => None,
+        }
+    }
+}

@@ -22,6 +22,8 @@ use std::thread::JoinHandle;
 pub struct ServerHandle {
     addr: SocketAddr,
     tls_addr: Option<SocketAddr>,
+    irc_addr: Option<SocketAddr>,
+    irc_tls_addr: Option<SocketAddr>,
     control: Control,
     thread: Option<JoinHandle<Result<(), String>>>,
 }
@@ -91,7 +93,7 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
         Waker::new(poll.registry(), WAKER).map_err(|e| format!("cannot create the waker: {e}"))?,
     );
     let tls_addr = config.tls_listen_addr()?;
-    let tls = match tls_addr {
+    let tls = match tls_addr.or(config.irc_addrs()?.1) {
         Some(_) => Some(crate::tls::load(&config.tls)?),
         None => None,
     };
@@ -101,6 +103,14 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
             .map(|a| listen(a, Dialect::Native, true))
             .transpose()?,
     );
+    let (irc_plain, irc_tls) = config.irc_addrs()?;
+    listeners.extend(
+        irc_plain
+            .map(|a| listen(a, Dialect::Irc, false))
+            .transpose()?,
+    );
+    listeners.extend(irc_tls.map(|a| listen(a, Dialect::Irc, true)).transpose()?);
+    let kinds: Vec<(Dialect, bool)> = listeners.iter().map(|l| (l.dialect, l.tls)).collect();
     let addrs: Vec<SocketAddr> = listeners
         .iter()
         .map(|l| l.socket.local_addr())
@@ -144,13 +154,21 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
             EventLoop::new(parts).run()
         })
         .map_err(|e| format!("cannot start the loop thread: {e}"))?;
-    log::info!("listening on {}", addrs[0]);
-    if let Some(a) = addrs.get(1) {
-        log::info!("listening for TLS on {a}");
+    for (a, (dialect, tls)) in addrs.iter().zip(&kinds) {
+        let what = match (dialect, tls) {
+            (Dialect::Native, false) => "listening on",
+            (Dialect::Native, true) => "listening for TLS on",
+            (Dialect::Irc, false) => "listening for IRC on",
+            (Dialect::Irc, true) => "listening for IRC over TLS on",
+        };
+        log::info!("{what} {a}");
     }
+    let find = |d: Dialect, t: bool| kinds.iter().position(|&k| k == (d, t)).map(|i| addrs[i]);
     Ok(ServerHandle {
         addr: addrs[0],
-        tls_addr: addrs.get(1).copied(),
+        tls_addr: find(Dialect::Native, true),
+        irc_addr: find(Dialect::Irc, false),
+        irc_tls_addr: find(Dialect::Irc, true),
         control: Control { tx, waker },
         thread: Some(thread),
     })
@@ -165,6 +183,16 @@ impl ServerHandle {
     /// The TLS listener's address, if there is one.
     pub fn tls_addr(&self) -> Option<SocketAddr> {
         self.tls_addr
+    }
+
+    /// The IRC listener's address, if there is one.
+    pub fn irc_addr(&self) -> Option<SocketAddr> {
+        self.irc_addr
+    }
+
+    /// The IRC-over-TLS listener's address, if there is one.
+    pub fn irc_tls_addr(&self) -> Option<SocketAddr> {
+        self.irc_tls_addr
     }
 
     /// A handle to stop or reload the server from another thread.

@@ -171,7 +171,15 @@ impl Core {
             let online = self.rendered(&Event::Online { name });
             self.fan_out(others, &online, Some(conn));
         }
-        self.audit(Some(account), "LOGIN", name, &ip);
+        if account > 0 {
+            self.audit(Some(account), "LOGIN", name, &ip);
+        }
+        let logged_in = self
+            .sessions
+            .values()
+            .filter(|s| s.account.is_some())
+            .count();
+        self.peak_sessions = self.peak_sessions.max(logged_in);
         let at = self.session_deadline(conn);
         self.timers.schedule(conn, at);
         self.store(StoreJob::TouchAccount {

@@ -51,9 +51,17 @@ impl Core {
                 Err((code, text)) => return Err(Fail::on(code, channel, text)),
             },
         };
+        let id = match id < 0 && me > 0 {
+            true => self.promote_channel(id),
+            false => id,
+        };
         let c = &self.world.channels[&id];
-        if c.private && !c.members.contains(&me) && !self.can_moderate(me, id) {
+        let invited = c.modes.invited.contains(&me);
+        if c.private && !c.members.contains(&me) && !self.can_moderate(me, id) && !invited {
             return self.request_join(conn, me, id);
+        }
+        if let Some(c) = self.world.channels.get_mut(&id) {
+            c.modes.invited.remove(&me);
         }
         if self.world.join(me, id) {
             let at_ms = self.now.wall_ms;
@@ -67,7 +75,7 @@ impl Core {
                 channel,
                 name: self.world.name_of(me),
             });
-            self.fan_out_channel(id, &line, Some(conn));
+            self.fan_out_channel(id, &line, self.others(conn));
         }
         let c = &self.world.channels[&id];
         let lines: Vec<_> = c
@@ -93,9 +101,15 @@ impl Core {
         Ok(())
     }
 
+    /// A new channel; one a guest makes lives in memory (a negative id) until an account joins.
     pub(super) fn create_channel(&mut self, owner: i64, name: &str) -> i64 {
-        let id = self.next_channel_id;
-        self.next_channel_id += 1;
+        let id = if owner < 0 {
+            self.next_transient_channel -= 1;
+            self.next_transient_channel + 1
+        } else {
+            self.next_channel_id += 1;
+            self.next_channel_id - 1
+        };
         self.world.add_channel(id, name, owner);
         let at_ms = self.now.wall_ms;
         self.store(StoreJob::CreateChannel {
@@ -123,7 +137,7 @@ impl Core {
             name: self.world.name_of(me),
             reason: reason.as_deref(),
         });
-        self.fan_out_channel(id, &line, Some(conn));
+        self.fan_out_channel(id, &line, self.others(conn));
         self.world.leave(me, id);
         self.store(StoreJob::RemoveMember {
             account: me,

@@ -3,6 +3,7 @@
 //! command that must write is refused while storage fails. A handler's `Fail` is rendered here,
 //! once, with the command's verb.
 
+use super::irc::Sent;
 use super::{Core, Fail, Handled};
 use crate::jobs::ConnId;
 use crate::proto::Verb;
@@ -60,8 +61,10 @@ impl Core {
             Command::Logout => self.logout(conn),
             Command::Join { channel } => self.join(conn, me, &channel),
             Command::Part { channel, reason } => self.part(conn, me, &channel, reason),
-            Command::Msg { channel, text } => self.msg(conn, me, &channel, text),
-            Command::Privmsg { target, text } => self.privmsg(conn, me, &target, text),
+            Command::Msg { channel, text } => self.msg(conn, me, &channel, text, &Sent::default()),
+            Command::Privmsg { target, text } => {
+                self.privmsg(conn, me, &target, text, &Sent::default())
+            }
             Command::History {
                 target,
                 limit,

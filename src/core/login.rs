@@ -88,7 +88,9 @@ impl Core {
             .get_mut(&conn)
             .and_then(|s| s.pending.as_mut())
         {
-            Some(Pending::Login { password, .. }) => std::mem::take(password),
+            Some(Pending::Login { password, .. } | Pending::Oper { password, .. }) => {
+                std::mem::take(password)
+            }
             _ => return,
         };
         let cost = self.settings.bcrypt_cost;
@@ -101,8 +103,10 @@ impl Core {
     }
 
     pub(super) fn verified(&mut self, conn: ConnId, account: Option<AccountRecord>) {
-        let Some(Pending::Login { name, exempt, .. }) = self.finish_pending(conn) else {
-            return;
+        let (name, exempt) = match self.finish_pending(conn) {
+            Some(Pending::Login { name, exempt, .. }) => (name, exempt),
+            Some(Pending::Oper { .. }) => return self.opered(conn, account.is_some()),
+            _ => return,
         };
         let attempt = self.attempt(conn, &name, Some(exempt));
         let Some(rec) = account else {

@@ -5,6 +5,7 @@
 //! `HISTORY <name>`. HISTORY asks the writer thread, which answers after everything queued
 //! before it, so a client always sees its own accepted messages.
 
+use super::irc::Sent;
 use super::state::Pending;
 use super::{Core, Fail, Handled, render};
 use crate::jobs::{ConnId, HistoryQuery, HistoryRow, MessageRow, MessageTarget, StoreJob};
@@ -17,7 +18,14 @@ impl Core {
     /// # Format
     /// `MSG <#channel> <text>` → `OK MSG <#channel> <id> <time>`; every member's sessions but
     /// the sender's get `MSG <#channel> <sender> <id> <time> :<text>`.
-    pub(super) fn msg(&mut self, conn: ConnId, me: i64, channel: &str, text: String) -> Handled {
+    pub(super) fn msg(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        channel: &str,
+        text: String,
+        sent: &Sent,
+    ) -> Handled {
         let id = self.member_channel(me, channel)?;
         let (msg_id, time_ms) = self.next_message();
         let c = &self.world.channels[&id];
@@ -29,12 +37,14 @@ impl Core {
             target: &c.name,
             text: &text,
         };
-        let line = self.rendered(&Event::Message(view));
+        let line = self.rendered_as(&Event::Message(view), sent);
         let name = c.name.clone();
         self.fan_out_channel(id, &line, Some(conn));
-        let keep = self.settings.limits.history_default;
-        self.world
-            .remember(id, msg_id, time_ms, me, Rc::from(text.as_str()), keep);
+        if me > 0 {
+            let keep = self.settings.limits.history_default;
+            self.world
+                .remember(id, msg_id, time_ms, me, Rc::from(text.as_str()), keep);
+        }
         let target = MessageTarget::Channel(id);
         self.store(StoreJob::InsertMessage(MessageRow {
             id: msg_id,
@@ -43,8 +53,8 @@ impl Core {
             target,
             text,
         }));
-        self.echo_to_person(conn, &line);
-        if !self.is_person(conn) {
+        self.echo(conn, &line);
+        if !self.is_person(conn) && !self.is_irc(conn) {
             self.send(conn, render::ok_sent("MSG", &name, msg_id, time_ms));
         }
         Ok(())
@@ -60,19 +70,27 @@ impl Core {
     /// # Format
     /// `PRIVMSG <name> <text>` → `OK PRIVMSG <name> <id> <time>`; the recipient's sessions and
     /// the sender's other sessions get `PRIVMSG <sender> <recipient> <id> <time> :<text>`.
-    pub(super) fn privmsg(&mut self, conn: ConnId, me: i64, target: &str, text: String) -> Handled {
+    pub(super) fn privmsg(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        target: &str,
+        text: String,
+        sent: &Sent,
+    ) -> Handled {
         let Some(to) = self.world.account_by_name(target).map(|a| a.id) else {
             return Err(Fail::on(Code::NoSuchUser, target, "no such user"));
         };
         let (id, time_ms) = self.next_message();
         let (sender, recipient) = (self.world.name_of(me), self.world.name_of(to));
-        let line = self.rendered(&Event::Message(MessageView {
+        let view = MessageView {
             id,
             time_ms,
             sender,
             target: recipient,
             text: &text,
-        }));
+        };
+        let line = self.rendered_as(&Event::Message(view), sent);
         let recipient = recipient.to_owned();
         let mut sessions: Vec<ConnId> = self.world.sessions_of(to).collect();
         if to != me {
@@ -87,8 +105,8 @@ impl Core {
             text,
         };
         self.store(StoreJob::InsertMessage(row));
-        self.echo_to_person(conn, &line);
-        if !self.is_person(conn) {
+        self.echo(conn, &line);
+        if !self.is_person(conn) && !self.is_irc(conn) {
             self.send(conn, render::ok_sent("PRIVMSG", &recipient, id, time_ms));
         }
         Ok(())
@@ -142,6 +160,9 @@ impl Core {
             let text = "history is unavailable; try again";
             return self.fail_on(conn, "HISTORY", Code::Unavailable, &target, text);
         };
+        if self.is_irc(conn) {
+            return self.irc_history(conn, &target, &rows);
+        }
         let lines: Vec<Line> = rows
             .iter()
             .filter_map(|r| self.hist_line(conn, r))

@@ -34,6 +34,7 @@ mod fail;
 mod guard;
 pub mod help;
 mod idmap;
+mod irc;
 mod lobby;
 mod login;
 mod messages;
@@ -75,8 +76,14 @@ pub const NO_OWNER: i64 = 0;
 /// An event for the core.
 #[derive(Debug)]
 pub enum Input {
-    /// A connection was accepted from `ip`; `tls` when it came in on a TLS listener.
-    Connected { conn: ConnId, ip: IpAddr, tls: bool },
+    /// A connection was accepted from `ip`; `tls` when it came in on a TLS listener, `irc`
+    /// when on an IRC one.
+    Connected {
+        conn: ConnId,
+        ip: IpAddr,
+        tls: bool,
+        irc: bool,
+    },
     /// A line (or framing error) from a connection.
     Frame { conn: ConnId, frame: Frame },
     /// The peer sent EOF and every line it sent is handled: BYE, then close.
@@ -120,6 +127,8 @@ struct Rendered {
     proto: Line,
     /// `None` when no one is in chat mode, or people need not see it.
     people: Option<Line>,
+    /// `None` when no one speaks IRC.
+    irc: Option<irc::IrcRendered>,
 }
 
 /// The state machine. See the module doc for the order of calls.
@@ -128,6 +137,13 @@ pub struct Core {
     sessions: IdMap<ConnId, Session>,
     /// The sessions in chat mode (few: people), so protocol deliveries skip the check.
     chat: idmap::IdSet<ConnId>,
+    /// The IRC sessions, likewise.
+    irc_conns: idmap::IdSet<ConnId>,
+    /// Guests, and channels only guests were ever in, live in memory under negative ids.
+    next_guest: i64,
+    next_transient_channel: i64,
+    /// The most sessions at once since the start (LUSERS).
+    peak_sessions: usize,
     world: World,
     bans: Bans,
     guard: guard::LoginGuard,
@@ -151,6 +167,10 @@ impl Core {
             settings,
             sessions: IdMap::default(),
             chat: Default::default(),
+            irc_conns: Default::default(),
+            next_guest: -1,
+            next_transient_channel: -1,
+            peak_sessions: 0,
             world,
             guard: guard::LoginGuard::default(),
             registrations: Default::default(),
@@ -173,12 +193,18 @@ impl Core {
     pub fn handle(&mut self, now: Now, input: Input) {
         self.now = now;
         match input {
-            Input::Connected { conn, ip, tls } => self.connected(conn, ip, tls),
+            Input::Connected { conn, ip, tls, irc } => self.connected(conn, ip, tls, irc),
             Input::Frame { conn, frame } => self.frame(conn, frame),
             Input::Eof { conn } => self.close(conn, "connection closed", true),
             Input::Flood { conn } => self.close(conn, "flooding", true),
             Input::Closed { conn, reason } => self.drop_session(conn, &reason, true),
-            Input::Done(done) => self.completion(done),
+            Input::Done(done) => {
+                let (conn, start) = (done.conn(), self.out.len());
+                self.completion(done);
+                if let Some(conn) = conn.filter(|c| self.is_irc(*c)) {
+                    self.label_after_job(conn, start);
+                }
+            }
             Input::Tick => self.tick(),
             Input::Shutdown => self.shutdown(),
         }
@@ -252,7 +278,9 @@ impl Core {
 
     /// A data line in the session's dialect (`None`: a person need not see it).
     fn data_line(&self, conn: ConnId, data: &Data) -> Option<Line> {
-        if self.is_person(conn) {
+        if self.is_irc(conn) {
+            self.irc_data(conn, data)
+        } else if self.is_person(conn) {
             human::data(data).map(person_line)
         } else {
             Some(render::data(data))
@@ -262,6 +290,9 @@ impl Core {
     /// The final reply `OK <verb> [detail ...]`, in the session's dialect.
     fn ok(&mut self, conn: ConnId, verb: Verb, details: &[&str]) {
         let details: Vec<&str> = details.iter().copied().filter(|d| !d.is_empty()).collect();
+        if self.is_irc(conn) {
+            return self.irc_ok(conn, verb, &details);
+        }
         if !self.is_person(conn) {
             return self.send(conn, render::ok(verb.as_str(), &details));
         }
@@ -281,6 +312,9 @@ impl Core {
 
     /// The final reply `FAIL <verb> <code> [context] :<text>`, in the session's dialect.
     fn fail_with(&mut self, conn: ConnId, verb: &str, code: Code, context: &[&str], text: &str) {
+        if self.is_irc(conn) {
+            return self.irc_fail(conn, verb, code, context, text);
+        }
         let line = if self.is_person(conn) {
             person_line(human::fail(text))
         } else {
@@ -291,6 +325,9 @@ impl Core {
 
     /// `BYE :<reason>`, in the session's dialect.
     fn send_bye(&mut self, conn: ConnId, reason: &str) {
+        if self.is_irc(conn) {
+            return self.irc_error(conn, reason);
+        }
         let line = if self.is_person(conn) {
             person_line(human::bye(reason))
         } else {
@@ -307,28 +344,51 @@ impl Core {
         self.ok(conn, verb, details);
     }
 
+    /// Hands a job to the writer; one about guests or their channels (negative ids), which
+    /// live in memory only, is dropped.
     fn store(&mut self, job: StoreJob) {
-        self.out.push_back(Output::Store(job));
+        if !job.in_memory_only() {
+            self.out.push_back(Output::Store(job));
+        }
     }
 
-    /// A person in chat mode sees their own message as the others do (a program gets the OK).
-    fn echo_to_person(&mut self, conn: ConnId, event: &Rendered) {
-        if self.chat.contains(&conn) {
+    /// True for an IRC session.
+    fn is_irc(&self, conn: ConnId) -> bool {
+        !self.irc_conns.is_empty() && self.irc_conns.contains(&conn)
+    }
+
+    /// Whom an act's event skips: the session that did it gets the OK instead, but an IRC
+    /// client sees its own JOIN, PART, KICK, TOPIC and NICK as the others do.
+    fn others(&self, conn: ConnId) -> Option<ConnId> {
+        (!self.is_irc(conn)).then_some(conn)
+    }
+
+    /// The sender sees their own message as the others do when they are a person, or an IRC
+    /// client with `echo-message` (a program gets the OK).
+    fn echo(&mut self, conn: ConnId, event: &Rendered) {
+        if self.chat.contains(&conn) || self.irc_echoes(conn) {
             self.deliver(conn, event);
         }
     }
 
     /// An event rendered once for each dialect present: for programs always, for people only
-    /// while someone is in chat mode.
+    /// while someone is in chat mode, for IRC while someone speaks it.
     fn rendered(&self, event: &Event) -> Rendered {
+        self.rendered_as(event, &irc::Sent::default())
+    }
+
+    /// `rendered`, for a message sent from IRC with its NOTICE flag and client tags.
+    fn rendered_as(&self, event: &Event, sent: &irc::Sent) -> Rendered {
         let people = if self.chat.is_empty() {
             None
         } else {
             human::event(event).map(person_line)
         };
+        let irc = (!self.irc_conns.is_empty()).then(|| self.irc_rendered(event, sent));
         Rendered {
             proto: render::event(event),
             people,
+            irc,
         }
     }
 
@@ -340,6 +400,9 @@ impl Core {
 
     /// Queues a rendered event for one session, in its dialect.
     fn deliver(&mut self, conn: ConnId, event: &Rendered) {
+        if self.is_irc(conn) {
+            return self.irc_deliver(conn, event);
+        }
         let line = if self.chat.is_empty() || !self.chat.contains(&conn) {
             &event.proto
         } else {
@@ -362,11 +425,16 @@ impl Core {
     /// a list first (the delivery path of every message).
     fn fan_out_channel(&mut self, channel: i64, event: &Rendered, except: Option<ConnId>) {
         let members = self.world.channels.get(&channel).map(|c| &c.members);
+        let mut irc = Vec::new();
         for m in members.into_iter().flatten() {
             let Some(a) = self.world.accounts.get(m) else {
                 continue;
             };
             for &s in a.sessions.iter().filter(|s| Some(**s) != except) {
+                if !self.irc_conns.is_empty() && self.irc_conns.contains(&s) {
+                    irc.push(s);
+                    continue;
+                }
                 let line = if self.chat.is_empty() || !self.chat.contains(&s) {
                     &event.proto
                 } else {
@@ -377,6 +445,9 @@ impl Core {
                 };
                 self.out.push_back(Output::Send(s, line.clone()));
             }
+        }
+        for s in irc {
+            self.irc_deliver(s, event);
         }
     }
 }

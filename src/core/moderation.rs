@@ -105,7 +105,7 @@ impl Core {
             by: self.world.name_of(me),
             reason: reason.as_deref(),
         });
-        self.fan_out_channel(id, &line, Some(conn));
+        self.fan_out_channel(id, &line, self.others(conn));
         self.world.leave(target, id);
         self.store(StoreJob::RemoveMember {
             account: target,

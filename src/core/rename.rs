@@ -61,7 +61,7 @@ impl Core {
                 });
                 let mut to = self.world.sharing_sessions(me);
                 to.extend(self.world.sessions_of(me));
-                self.fan_out(to, &line, Some(conn));
+                self.fan_out(to, &line, self.others(conn));
                 self.ok(conn, Verb::Rename, &[&old, &new]);
             }
             Err(CreateError::NameTaken) => {

@@ -11,12 +11,19 @@ use crate::proto::{Code, Frame, human, parse, parse::is_blank};
 use std::net::IpAddr;
 
 impl Core {
-    pub(super) fn connected(&mut self, conn: ConnId, ip: IpAddr, tls: bool) {
+    pub(super) fn connected(&mut self, conn: ConnId, ip: IpAddr, tls: bool, irc: bool) {
         let group = addr_group(ip);
         let admission = self.slots.admit(group, self.slot_limits(ip));
         if let Some((code, text)) = self.refusal(ip, admission) {
             log::info!("connection {conn} refused: {}", code.as_str());
-            self.send(conn, render::fail("CONNECT", code, &[], &text));
+            let line = match irc {
+                true => crate::proto::irc::Out::new(None, "ERROR")
+                    .text(&format!("Closing Link: {ip} ({text})"))
+                    .line()
+                    .into(),
+                false => render::fail("CONNECT", code, &[], &text),
+            };
+            self.send(conn, line);
             self.out.push_back(Output::Close(conn));
             return;
         }
@@ -46,11 +53,16 @@ impl Core {
             asked: None,
             seq,
             admin_slot,
+            irc: irc.then(|| Box::new(super::irc::IrcState::new(self.now.wall_ms))),
         };
         let hello = render::hello(&s.server_name, &s.version, &s.motd);
         self.sessions.insert(conn, session);
         self.timers.schedule(conn, self.session_deadline(conn));
-        self.send(conn, hello);
+        if irc {
+            self.irc_conns.insert(conn);
+        } else {
+            self.send(conn, hello);
+        }
     }
 
     /// The slot limits for a connection from `ip` (no per-address limit for an exempt one).
@@ -96,6 +108,9 @@ impl Core {
         // Every line costs a token, answered or not (PONG, blank, too long, bad UTF-8), so
         // no kind of line is free to flood with.
         self.take_token(conn);
+        if self.is_irc(conn) {
+            return self.irc_frame(conn, frame);
+        }
         let line = match frame {
             Frame::Line(line) if is_blank(&line) => return,
             Frame::Line(line) => line,
@@ -214,12 +229,17 @@ impl Core {
     /// Removes a session; its account goes offline if it was the last one.
     pub(super) fn drop_session(&mut self, conn: ConnId, reason: &str, notify: bool) {
         if self.sessions.contains_key(&conn) {
+            let guest = self.account_of(conn).filter(|a| *a < 0);
             self.detach(conn, Some(reason), notify);
+            if let Some(guest) = guest {
+                self.forget_guest(guest);
+            }
             if let Some(s) = self.sessions.remove(&conn) {
                 self.slots
                     .remove(conn, addr_group(s.ip), s.seq, s.admin_slot);
             }
             self.chat.remove(&conn);
+            self.irc_conns.remove(&conn);
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct Settings {
     pub help: Help,
     /// `server.default_channels`: where new accounts land.
     pub default_channels: Vec<String>,
+    /// `[irc]`.
+    pub irc: crate::config::IrcConfig,
 }
 
 impl Settings {
@@ -52,6 +54,7 @@ impl Settings {
             limits: config.limits.clone(),
             help: Help::parse(help_text),
             default_channels: config.server.default_channels.clone(),
+            irc: config.irc.clone(),
         }
     }
 }

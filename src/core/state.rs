@@ -25,6 +25,11 @@ pub enum Pending {
         target: String,
     },
     Audit,
+    /// IRC's OPER: the admin's password is being checked.
+    Oper {
+        name: String,
+        password: String,
+    },
     Rename {
         old: String,
         new: String,
@@ -73,6 +78,8 @@ pub struct Session {
     pub seq: u64,
     /// Admitted into an admin slot: must log in as an admin soon.
     pub admin_slot: bool,
+    /// An IRC session's state (`None`: a native one).
+    pub irc: Option<Box<super::irc::IrcState>>,
 }
 
 /// An account known to the server, with its live sessions and its channels.
@@ -87,6 +94,9 @@ pub struct Account {
     pub away: Option<Away>,
     /// When the account last sent a command (monotonic ms), for going away by itself.
     pub last_command_ms: u64,
+    /// The user part of its IRC mask (`nick!user@host`): the USER name of its IRC session, or
+    /// its name; up to 9 characters.
+    pub user: String,
 }
 
 /// A recent channel message, kept for JOIN's replay.
@@ -112,6 +122,8 @@ pub struct Channel {
     pub members: IdSet<i64>,
     pub recent: VecDeque<Recent>,
     pub topic: Option<Topic>,
+    /// IRC modes chatd keeps in memory only (`core::irc::modes`).
+    pub modes: super::irc::ChanModes,
 }
 
 /// A channel's topic: its text, who set it and when.
@@ -143,6 +155,7 @@ impl World {
             last_ip: None,
             away: None,
             last_command_ms: 0,
+            user: name.chars().take(9).collect(),
         });
     }
 
@@ -162,6 +175,7 @@ impl World {
                 members,
                 recent,
                 topic: None,
+                modes: Default::default(),
             },
         );
     }

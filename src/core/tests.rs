@@ -86,6 +86,7 @@ impl Harness {
             conn: c,
             ip: "127.0.0.1".parse().unwrap(),
             tls: false,
+            irc: false,
         });
         c
     }

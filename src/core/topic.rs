@@ -54,13 +54,19 @@ impl Core {
             let why = "only the channel's owner, its operators or an admin may set its topic";
             return Err(Fail::on(Code::NotAllowed, &name, why));
         }
+        self.put_topic(conn, me, id, text)
+    }
+
+    /// Sets the topic (whoever may: the caller checked), tells the members, stores it.
+    pub(super) fn put_topic(&mut self, conn: ConnId, me: i64, id: i64, text: String) -> Handled {
+        let name = self.world.channels[&id].name.clone();
         let by = self.world.name_of(me).to_owned();
         let line = self.rendered(&Event::Topic {
             channel: &name,
             by: &by,
             text: &text,
         });
-        self.fan_out_channel(id, &line, Some(conn));
+        self.fan_out_channel(id, &line, self.others(conn));
         let topic = (!text.is_empty()).then_some(Topic {
             text,
             by,

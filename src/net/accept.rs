@@ -22,6 +22,8 @@ use std::net::SocketAddr;
 pub enum Dialect {
     /// chatd's own line protocol (PROTOCOL.md).
     Native,
+    /// IRC (../shared/IRC.md).
+    Irc,
 }
 
 /// A listening socket and what its connections speak.
@@ -54,7 +56,7 @@ impl EventLoop {
     }
 
     fn add_conn(&mut self, stream: TcpStream, addr: SocketAddr, index: usize) {
-        let tls = self.listeners[index].tls;
+        let (tls, dialect) = (self.listeners[index].tls, self.listeners[index].dialect);
         let transport = match Transport::new(self.tls.as_ref().filter(|_| tls)) {
             Ok(t) => t,
             Err(e) => return log::warn!("cannot start TLS for {addr}: {e}"),
@@ -70,7 +72,12 @@ impl EventLoop {
         let slot = entry.key();
         self.generation = self.generation.wrapping_add(1);
         let id = ConnId::new(slot, self.generation);
-        let mut conn = Conn::new(id, stream, self.limits.max_line, transport);
+        let max_line = match dialect {
+            Dialect::Native => self.limits.max_line,
+            Dialect::Irc => crate::proto::irc::MAX_TAGS + crate::proto::irc::MAX_LINE,
+        };
+        let mut conn = Conn::new(id, stream, max_line, transport);
+        conn.irc = dialect == Dialect::Irc;
         let registry = self.poll.registry();
         if let Err(e) = registry.register(&mut conn.stream, Token(slot), Interest::READABLE) {
             log::warn!("cannot register a connection from {addr}: {e}");
@@ -83,6 +90,7 @@ impl EventLoop {
             conn: id,
             ip: addr.ip(),
             tls,
+            irc: dialect == Dialect::Irc,
         });
         self.dirty.push(slot);
     }
@@ -101,7 +109,7 @@ impl EventLoop {
         // a TLS client cannot read a plaintext FAIL: it is just closed
         if let Ok((mut stream, addr)) = refused {
             log::warn!("out of file descriptors: refusing {addr}");
-            if !self.listeners[index].tls {
+            if !self.listeners[index].tls && self.listeners[index].dialect == Dialect::Native {
                 let text = "the server is out of resources; try again later";
                 let fail = render::fail("CONNECT", Code::ServerFull, &[], text);
                 let _ = stream.write(fail.as_bytes());

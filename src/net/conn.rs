@@ -39,6 +39,8 @@ pub struct Conn {
     pub phase: Phase,
     /// WRITABLE interest is registered (see `Conn::interest`).
     pub registered_write: bool,
+    /// An IRC connection: its line limit is IRC's, not `limits.max_line_bytes`.
+    pub irc: bool,
 }
 
 /// Where a connection is in its life; it only moves forward.
@@ -69,6 +71,7 @@ impl Conn {
             held_for_output: false,
             phase: Phase::Open,
             registered_write: false,
+            irc: false,
         }
     }
 

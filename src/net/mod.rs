@@ -296,7 +296,7 @@ impl EventLoop {
     /// New settings: the core's, and the byte limits for every connection.
     fn reload(&mut self, settings: Settings) {
         self.limits = NetLimits::new(&settings.limits);
-        for (_, c) in self.conns.iter_mut() {
+        for (_, c) in self.conns.iter_mut().filter(|(_, c)| !c.irc) {
             c.framer.set_max(self.limits.max_line);
         }
         self.hasher.set_cost(settings.bcrypt_cost);

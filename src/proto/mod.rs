@@ -5,6 +5,7 @@ pub mod command;
 pub mod event;
 pub mod frame;
 pub mod human;
+pub mod irc;
 pub mod parse;
 pub mod render;
 

@@ -79,7 +79,7 @@ impl MessageView<'_> {
         let _ = write!(s, " {} ", self.id);
         crate::time::push_rfc3339(&mut s, self.time_ms);
         s.push_str(" :");
-        s.push_str(self.text);
+        s.push_str(&super::irc::strip_formatting(self.text));
         s.push('\n');
         Rc::from(s)
     }

@@ -3,6 +3,7 @@
 //! compile until a person can read it; final replies (`reply`) read the command's verb and
 //! details, failures are `! <text>` (`fail`). Nothing reaches a person as protocol.
 
+use crate::proto::irc::strip_formatting;
 use crate::proto::{Data, Event, Verb};
 use crate::time::rfc3339;
 
@@ -15,9 +16,9 @@ pub fn event(ev: &Event) -> Option<String> {
         Event::Message(m) => {
             let time = crate::time::rfc3339(m.time_ms);
             if m.target.starts_with('#') {
-                message(&time, m.target, m.sender, m.text)
+                message(&time, m.target, m.sender, &strip_formatting(m.text))
             } else {
-                private(&time, m.sender, m.target, m.text)
+                private(&time, m.sender, m.target, &strip_formatting(m.text))
             }
         }
         Event::Join { channel, name } => format!("* {name} joined {channel}"),

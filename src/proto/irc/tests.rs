@@ -1,0 +1,70 @@
+//! The IRC wire text without sockets: parsing, tags, formatting, base64.
+
+use super::*;
+
+#[test]
+fn parses_tags_source_params_and_trailing() {
+    let m = parse("@label=x;+a=b :src privmsg  #c  :hello world").unwrap();
+    assert_eq!(m.tags, Some("label=x;+a=b"));
+    assert_eq!(m.verb, "PRIVMSG");
+    assert_eq!(m.params, vec!["#c", "hello world"]);
+    assert_eq!(parse("PING :").unwrap().params, vec![""]);
+    assert_eq!(parse("WHOIS  coolNick").unwrap().params, vec!["coolNick"]);
+    assert_eq!(parse("@a=b").unwrap_err(), Bad::Empty);
+}
+
+#[test]
+fn length_limits_are_512_plus_4096_of_tags() {
+    let body = format!("PRIVMSG #c :{}", "a".repeat(510 - 12));
+    assert!(parse(&body).is_ok());
+    assert_eq!(parse(&format!("{body}a")).unwrap_err(), Bad::TooLong);
+    let tags = format!("@+t={} PING x", "v".repeat(MAX_TAGS - 5));
+    assert!(parse(&tags).is_ok());
+    let tags = format!("@+t={} PING x", "v".repeat(MAX_TAGS - 4));
+    assert_eq!(parse(&tags).unwrap_err(), Bad::TooLong);
+}
+
+#[test]
+fn tag_values_round_trip() {
+    let raw = r"+a=x\:y\sz\\w;+b;label=1";
+    let t = tags(raw);
+    assert_eq!(t[0], ("+a", "x;y z\\w".to_owned()));
+    assert_eq!(client_tags(raw).unwrap(), r"+a=x\:y\sz\\w;+b");
+}
+
+#[test]
+fn formatting_is_stripped_for_other_dialects() {
+    assert_eq!(
+        strip_formatting("\x02bold\x02 \x0304,12red\x03 x"),
+        "bold red x"
+    );
+    assert_eq!(strip_formatting("\x0312,x"), ",x");
+    assert_eq!(strip_formatting("plain"), "plain");
+}
+
+#[test]
+fn actions_map_both_ways() {
+    assert_eq!(
+        action_to_text("bob", "\x01ACTION waves\x01").unwrap(),
+        "* bob waves"
+    );
+    assert_eq!(text_to_action("bob", "* bob waves"), "\x01ACTION waves\x01");
+    assert_eq!(text_to_action("bob", "* alice waves"), "* alice waves");
+}
+
+#[test]
+fn base64_decodes_sasl_plain() {
+    let raw = base64_decode("AGppbGxlcwBzZXNhbWU=").unwrap();
+    assert_eq!(raw, b"\0jilles\0sesame");
+    assert!(base64_decode("a!").is_none());
+}
+
+#[test]
+fn out_builds_lines_with_crlf() {
+    let l = Out::numeric("S", 1, "me").text("Welcome").line();
+    assert_eq!(l, ":S 001 me :Welcome\r\n");
+    assert_eq!(
+        Out::new(None, "PONG").arg("S").last("").line(),
+        "PONG S :\r\n"
+    );
+}
