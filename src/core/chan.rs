@@ -76,6 +76,7 @@ impl Core {
                 name: self.world.name_of(me),
             });
             self.fan_out_channel(id, &line, self.others(conn));
+            self.irc_away_on_join(me, id);
         }
         let c = &self.world.channels[&id];
         let lines: Vec<_> = c
@@ -112,6 +113,9 @@ impl Core {
         };
         self.world.add_channel(id, name, owner);
         let at_ms = self.now.wall_ms;
+        if let Some(c) = self.world.channels.get_mut(&id) {
+            c.modes.created_secs = at_ms / 1000;
+        }
         self.store(StoreJob::CreateChannel {
             id,
             name: name.to_owned(),

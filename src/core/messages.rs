@@ -26,7 +26,16 @@ impl Core {
         text: String,
         sent: &Sent,
     ) -> Handled {
-        let id = self.member_channel(me, channel)?;
+        let id = match self.member_channel(me, channel) {
+            Ok(id) => id,
+            // IRC's -n: a channel open to messages from outside
+            Err(f) => self
+                .world
+                .channel_by_name(channel)
+                .filter(|c| c.modes.external)
+                .map(|c| c.id)
+                .ok_or(f)?,
+        };
         let (msg_id, time_ms) = self.next_message();
         let c = &self.world.channels[&id];
         let sender = self.world.name_of(me);
@@ -97,6 +106,9 @@ impl Core {
             sessions.extend(self.world.sessions_of(me));
         }
         self.fan_out(sessions, &line, Some(conn));
+        if to == me {
+            self.irc_to_self(conn, &line);
+        }
         let row = MessageRow {
             id,
             time_ms,

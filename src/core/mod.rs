@@ -144,6 +144,8 @@ pub struct Core {
     next_transient_channel: i64,
     /// The most sessions at once since the start (LUSERS).
     peak_sessions: usize,
+    /// IRC users who left, newest first (WHOWAS): nick, user, host, realname.
+    whowas: VecDeque<(String, String, String, String)>,
     world: World,
     bans: Bans,
     guard: guard::LoginGuard,
@@ -171,6 +173,7 @@ impl Core {
             next_guest: -1,
             next_transient_channel: -1,
             peak_sessions: 0,
+            whowas: VecDeque::new(),
             world,
             guard: guard::LoginGuard::default(),
             registrations: Default::default(),

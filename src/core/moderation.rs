@@ -92,7 +92,8 @@ impl Core {
                 "they are not in that channel",
             ));
         }
-        if target == c.owner && c.owner != me && !self.is_admin(me) {
+        // a guest's channel is classic IRC: its creator may be kicked like any operator
+        if target == c.owner && target > 0 && c.owner != me && !self.is_admin(me) {
             return Err(Fail::on(
                 Code::NotAllowed,
                 &target_name,

@@ -229,6 +229,9 @@ impl Core {
     /// Removes a session; its account goes offline if it was the last one.
     pub(super) fn drop_session(&mut self, conn: ConnId, reason: &str, notify: bool) {
         if self.sessions.contains_key(&conn) {
+            if self.is_irc(conn) {
+                self.remember_departed(conn);
+            }
             let guest = self.account_of(conn).filter(|a| *a < 0);
             self.detach(conn, Some(reason), notify);
             if let Some(guest) = guest {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod daemon;
+pub mod irc;
 pub mod tls;
 pub mod tmux;
 #[allow(unused_imports)]

@@ -48,7 +48,12 @@ impl Core {
             return None;
         }
         let m = &c.modes;
+        let who = self.mask_of(self.world.name_of(me));
         let invited = m.invited.contains(&me) || self.can_moderate(me, c.id);
+        if m.banned(&who) && !invited {
+            return Some((474, "Cannot join channel (+b)"));
+        }
+        let invited = invited || m.invex(&who);
         if m.key.as_deref().is_some_and(|k| Some(k) != key) && !invited {
             return Some((475, "Cannot join channel (+k)"));
         }

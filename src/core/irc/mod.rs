@@ -24,6 +24,7 @@ use super::Core;
 use crate::jobs::ConnId;
 use crate::proto::Frame;
 use crate::proto::irc::{self, Bad, Message, Out};
+use crate::proto::render::Line;
 pub use modes::ChanModes;
 pub use reply::IrcRendered;
 
@@ -83,6 +84,9 @@ pub struct IrcState {
     pub oper: bool,
     /// The label of a command whose reply waits on a job.
     pub label: Option<String>,
+    /// Lines for after the command's reply, outside its label: a message to oneself, as
+    /// its recipient.
+    pub aside: Vec<Line>,
     pub signon_ms: i64,
 }
 
@@ -182,6 +186,12 @@ impl Core {
         if let Some(label) = label {
             self.label_or_wait(conn, start, label);
         }
+        let aside = self
+            .irc_state_mut(conn)
+            .map(|s| std::mem::take(&mut s.aside));
+        for line in aside.into_iter().flatten() {
+            self.out.push_back(super::Output::Send(conn, line));
+        }
     }
 
     fn too_long(&mut self, conn: ConnId) {
@@ -235,6 +245,27 @@ impl Core {
             "OPER" => self.irc_oper(conn, p),
             "RENAME" => self.irc_rename(conn, p),
             "CHATHISTORY" => self.irc_chathistory(conn, p),
+            "KILL" => self.irc_kill(conn, p),
+            "WHOWAS" => self.irc_whowas(conn, p),
+            "TIME" => {
+                let now = crate::time::rfc3339(self.now.wall_ms);
+                let line = self
+                    .num(conn, 391)
+                    .arg(self.server_name())
+                    .text(&now)
+                    .line();
+                self.irc_send(conn, line);
+            }
+            "INFO" => {
+                let text = format!(
+                    "chatd {}: chat with history, IRC-style",
+                    self.settings.version
+                );
+                let line = self.num(conn, 371).text(&text).line();
+                self.irc_send(conn, line);
+                let line = self.num(conn, 374).text("End of INFO list").line();
+                self.irc_send(conn, line);
+            }
             "VERSION" => {
                 let v = format!("chatd-{}", self.settings.version);
                 let line = self.num(conn, 351).arg(&v).arg(self.server_name());

@@ -1,6 +1,7 @@
 //! MODE on IRC. Channel modes: `+o`/`+v` (operators are chatd's channel operators), `+i`
-//! (a private channel), and `+t`, `+s`, `+k`, `+l`, `+m`, `+n`, kept in memory only; `b`, `e`
-//! and `I` lists are empty (bans are server-wide, BAN). User modes: `+i`, and `+o` by OPER.
+//! (a private channel), and `+t`, `+s`, `+k`, `+l`, `+m`, `+n` and the mask lists `+b`
+//! (bans), `+e` (their exceptions) and `+I` (invitations past +i), kept in memory only (server
+//! bans are BAN's). User modes: `+i`, and `+o` by OPER.
 
 use crate::core::Core;
 use crate::core::idmap::IdSet;
@@ -19,6 +20,46 @@ pub struct ChanModes {
     pub voiced: IdSet<i64>,
     /// Invited by INVITE: may join past +i, +k, +l once.
     pub invited: IdSet<i64>,
+    /// `-n`: non-members may send to the channel.
+    pub external: bool,
+    /// The `b`, `e` and `I` lists: mask, set by, when (seconds).
+    pub lists: [Vec<(String, String, i64)>; 3],
+    /// When the channel was made here (seconds; 0: before this start), for 329.
+    pub created_secs: i64,
+}
+
+/// The list modes: letter, list numeric, end numeric, what.
+const LISTS: [(char, u16, u16, &str); 3] = [
+    ('b', 367, 368, "channel ban list"),
+    ('e', 348, 349, "channel exception list"),
+    ('I', 346, 347, "channel invite list"),
+];
+
+/// A `nick!user@host` mask with `*` and `?` matches `who`, ASCII case-insensitive.
+pub fn mask_matches(mask: &str, who: &str) -> bool {
+    fn m(p: &[u8], s: &[u8]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => m(&p[1..], s) || (!s.is_empty() && m(p, &s[1..])),
+            (Some(b'?'), Some(_)) => m(&p[1..], &s[1..]),
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => m(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    m(mask.as_bytes(), who.as_bytes())
+}
+
+impl ChanModes {
+    /// True if a `b` mask matches `who` and no `e` mask does.
+    pub fn banned(&self, who: &str) -> bool {
+        let hit = |l: &Vec<(String, String, i64)>| l.iter().any(|(m, ..)| mask_matches(m, who));
+        hit(&self.lists[0]) && !hit(&self.lists[1])
+    }
+
+    /// True if an `I` mask matches `who`.
+    pub fn invex(&self, who: &str) -> bool {
+        self.lists[2].iter().any(|(m, ..)| mask_matches(m, who))
+    }
 }
 
 impl Core {
@@ -92,7 +133,7 @@ impl Core {
             (m.key.is_some(), 'k'),
             (m.limit.is_some(), 'l'),
             (m.moderated, 'm'),
-            (true, 'n'),
+            (!m.external, 'n'),
             (m.secret, 's'),
             (!m.topic_open, 't'),
         ] {
@@ -121,19 +162,16 @@ impl Core {
             let mut line = line.line();
             line.truncate(line.len() - 2);
             let line = format!("{line} {}\r\n", self.mode_string(id));
+            self.irc_send(conn, line);
+            let created = self.world.channels[&id].modes.created_secs.to_string();
+            let line = self.num(conn, 329).arg(&chan).arg(&created).line();
             return self.irc_send(conn, line);
         };
-        let lists = [
-            ('b', 368, "ban"),
-            ('e', 349, "exception"),
-            ('I', 347, "invite"),
-        ];
-        if let Some((_, n, what)) = lists
-            .iter()
-            .find(|(c, ..)| modes.trim_start_matches('+') == c.to_string())
+        let asked = modes.trim_start_matches('+');
+        if args.len() == 1
+            && let Some(i) = LISTS.iter().position(|(c, ..)| asked == c.to_string())
         {
-            let text = format!("End of channel {what} list");
-            return self.irc_num(conn, *n, &chan, &text);
+            return self.send_list(conn, id, i);
         }
         if !self.can_moderate(me, id) {
             return self.irc_num(conn, 482, &chan, "You're not channel operator");
@@ -152,7 +190,7 @@ impl Core {
                 continue;
             }
             let arg = match c {
-                'o' | 'v' => args.next(),
+                'o' | 'v' | 'b' | 'e' | 'I' => args.next(),
                 'k' | 'l' if on => args.next(),
                 'k' => args.next().or(Some("*")),
                 _ => None,
@@ -191,7 +229,7 @@ impl Core {
     /// One mode change: `Ok(true)` if it changed something, or the numeric to send.
     fn set_mode(
         &mut self,
-        _conn: ConnId,
+        conn: ConnId,
         id: i64,
         c: char,
         on: bool,
@@ -212,12 +250,27 @@ impl Core {
         if c == 'i' {
             return Ok(self.set_private(id, on));
         }
+        if let Some(i) = LISTS.iter().position(|(l, ..)| *l == c) {
+            return Ok(arg.is_some_and(|mask| self.set_list(conn, id, i, mask, on)));
+        }
+        let bad = |what: &'static str| Err((696, format!("{c} {}", arg.unwrap_or("*")), what));
+        if c == 'k' && on && arg.is_none_or(|k| k.is_empty() || k.contains(' ')) {
+            return bad("Invalid key");
+        }
+        if c == 'l'
+            && on
+            && arg
+                .and_then(|a| a.parse::<usize>().ok())
+                .is_none_or(|l| l == 0)
+        {
+            return bad("Invalid limit");
+        }
         let m = &mut self.world.channels.get_mut(&id).expect("known").modes;
         let changed = match c {
             't' => std::mem::replace(&mut m.topic_open, !on) == on,
             's' => std::mem::replace(&mut m.secret, on) != on,
             'm' => std::mem::replace(&mut m.moderated, on) != on,
-            'n' => false,
+            'n' => std::mem::replace(&mut m.external, !on) == on,
             'k' => {
                 let new = arg.filter(|_| on).map(str::to_owned);
                 std::mem::replace(&mut m.key, new.clone()) != new
@@ -231,6 +284,36 @@ impl Core {
         Ok(changed)
     }
 
+    /// 367/348/346 per entry of list `i`, then its end.
+    fn send_list(&mut self, conn: ConnId, id: i64, i: usize) {
+        let (_, n, end, what) = LISTS[i];
+        let c = &self.world.channels[&id];
+        let chan = c.name.clone();
+        let rows = c.modes.lists[i].clone();
+        for (mask, by, at) in rows {
+            let line = self.num(conn, n).arg(&chan).arg(&mask).arg(&by);
+            let line = line.arg(&at.to_string()).line();
+            self.irc_send(conn, line);
+        }
+        self.irc_num(conn, end, &chan, &format!("End of {what}"));
+    }
+
+    /// Adds or removes a mask of list `i`; true if the list changed.
+    fn set_list(&mut self, conn: ConnId, id: i64, i: usize, mask: &str, on: bool) -> bool {
+        let by = self.nick(conn);
+        let at = self.now.wall_ms / 1000;
+        let list = &mut self.world.channels.get_mut(&id).expect("known").modes.lists[i];
+        let at_index = list.iter().position(|(m, ..)| m.eq_ignore_ascii_case(mask));
+        match (on, at_index) {
+            (true, None) => list.push((mask.to_owned(), by, at)),
+            (false, Some(j)) => {
+                list.remove(j);
+            }
+            _ => return false,
+        }
+        true
+    }
+
     /// `+o`/`-o` (a channel operator, stored) or `+v`/`-v` (in memory).
     fn set_member_mode(&mut self, id: i64, who: i64, op: bool, on: bool) -> bool {
         let c = self.world.channels.get_mut(&id).expect("known");
@@ -239,6 +322,11 @@ impl Core {
                 true => c.modes.voiced.insert(who),
                 false => c.modes.voiced.remove(&who),
             };
+        }
+        // a guest's channel is classic IRC: its creator is an operator like any other
+        if !on && c.owner == who && who < 0 {
+            c.owner = crate::core::NO_OWNER;
+            return true;
         }
         let changed = match on {
             true => c.ops.insert(who),

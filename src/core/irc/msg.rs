@@ -87,7 +87,7 @@ impl Core {
         };
         let (id, member) = (c.id, c.members.contains(&me));
         let muted = c.modes.moderated && self.prefix(conn, me, id).is_empty();
-        if !member || muted {
+        if (!member && !c.modes.external) || muted {
             return Some((404, "Cannot send to channel"));
         }
         self.msg(conn, me, target, text, sent)
@@ -141,13 +141,23 @@ impl Core {
         let mask = self.mask_of(self.world.name_of(me));
         let body = Out::new(Some(&mask), "TAGMSG").arg(target).line();
         let tags = tags.map_or(String::new(), |t| format!(";{t}"));
-        let echo = self.irc_echoes(conn);
+        let line = Line::from(format!("@msgid={msg_id}{tags} {body}"));
         for s in to {
-            if !self.has_cap(s, cap::MESSAGE_TAGS) || (s == conn && !echo) {
-                continue;
+            if self.has_cap(s, cap::MESSAGE_TAGS) && s != conn {
+                self.out.push_back(Output::Send(s, line.clone()));
             }
-            let line = format!("@msgid={msg_id}{tags} {body}");
-            self.out.push_back(Output::Send(s, Line::from(line)));
+        }
+        if self.irc_echoes(conn) {
+            self.out.push_back(Output::Send(conn, line.clone()));
+        }
+        if self
+            .world
+            .account_by_name(target)
+            .is_some_and(|a| a.id == me)
+        {
+            if let Some(s) = self.irc_state_mut(conn) {
+                s.aside.push(line);
+            }
         }
     }
 

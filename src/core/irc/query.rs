@@ -283,4 +283,109 @@ impl Core {
         let line = self.num(conn, 376).text("End of /MOTD command.").line();
         self.irc_send(conn, line);
     }
+
+    /// An away user joined: IRC members with away-notify hear that they are away.
+    pub(in crate::core) fn irc_away_on_join(&mut self, me: i64, channel: i64) {
+        if self.irc_conns.is_empty() {
+            return;
+        }
+        let Some(a) = self.world.accounts.get(&me) else {
+            return;
+        };
+        let Some(away) = &a.away else {
+            return;
+        };
+        let line = self.rendered(&crate::proto::Event::Away {
+            name: &a.name,
+            text: away.text.as_deref(),
+        });
+        let to: Vec<ConnId> = self
+            .world
+            .member_sessions(channel)
+            .filter(|s| self.is_irc(*s) && self.sessions[s].account != Some(me))
+            .collect();
+        self.fan_out(to, &line, None);
+    }
+
+    /// `KILL nick :reason` (IRC operators): every session of nick is closed.
+    pub(super) fn irc_kill(&mut self, conn: ConnId, p: &[&str]) {
+        let [nick, ..] = p else {
+            return self.need_more(conn, "KILL");
+        };
+        if !self.irc_state(conn).is_some_and(|s| s.oper) {
+            let line = self.num(conn, 481);
+            let line = line
+                .text("Permission Denied- You're not an IRC operator")
+                .line();
+            return self.irc_send(conn, line);
+        }
+        let Some(a) = self.world.account_by_name(nick) else {
+            return self.irc_num(conn, 401, nick, "No such nick/channel");
+        };
+        let sessions = a.sessions.clone();
+        let by = self.nick(conn);
+        let reason = format!(
+            "Killed ({by} ({}))",
+            p.get(1).copied().unwrap_or("no reason")
+        );
+        for s in sessions {
+            self.close(s, &reason, true);
+        }
+    }
+
+    /// A registered IRC session ends: WHOWAS remembers it.
+    pub(in crate::core) fn remember_departed(&mut self, conn: ConnId) {
+        let Some(a) = self.account_of(conn) else {
+            return;
+        };
+        let Some(seen) = self.seen(a) else {
+            return;
+        };
+        let Some(st) = self.irc_state(conn) else {
+            return;
+        };
+        let row = (seen.nick, seen.user, seen.host, st.realname.clone());
+        self.whowas.push_front(row);
+        self.whowas.truncate(WHOWAS_KEPT);
+    }
+
+    /// `WHOWAS nick [count]`: 314 and 312 per time nick left, newest first, then 369.
+    pub(super) fn irc_whowas(&mut self, conn: ConnId, p: &[&str]) {
+        let Some(&nick) = p.first().filter(|n| !n.is_empty()) else {
+            let line = self.num(conn, 431).text("No nickname given").line();
+            return self.irc_send(conn, line);
+        };
+        let count = p
+            .get(1)
+            .and_then(|c| c.parse::<i64>().ok())
+            .filter(|c| *c > 0)
+            .map_or(usize::MAX, |c| c as usize);
+        let rows: Vec<_> = self
+            .whowas
+            .iter()
+            .filter(|r| r.0.eq_ignore_ascii_case(nick))
+            .take(count)
+            .cloned()
+            .collect();
+        if rows.is_empty() {
+            self.irc_num(conn, 406, nick, "There was no such nickname");
+        }
+        let server = self.server_name().to_owned();
+        for (n, user, host, real) in rows {
+            let line = self.num(conn, 314).arg(&n).arg(&user).arg(&host).arg("*");
+            let line = line.text(&real).line();
+            self.irc_send(conn, line);
+            let line = self
+                .num(conn, 312)
+                .arg(&n)
+                .arg(&server)
+                .text("chatd")
+                .line();
+            self.irc_send(conn, line);
+        }
+        self.irc_num(conn, 369, nick, "End of WHOWAS");
+    }
 }
+
+/// How many departed IRC users WHOWAS remembers.
+const WHOWAS_KEPT: usize = 100;

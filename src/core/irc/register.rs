@@ -267,10 +267,14 @@ impl Core {
             && st.nick.is_some()
             && st.user.is_some()
             && !st.cap_open
-            && s.pending.is_none()
-            && (st.pass_ok || !needs_pass);
+            && s.pending.is_none();
         if !ready {
             return;
+        }
+        if needs_pass && !st.pass_ok {
+            let line = self.num(conn, 464).text("Password incorrect").line();
+            self.irc_send(conn, line);
+            return self.close(conn, "Access denied: Bad password?", false);
         }
         let nick = st.nick.clone().unwrap_or_default();
         let account = s.account;
@@ -373,11 +377,13 @@ impl Core {
             "AWAYLEN=390".into(),
             "CASEMAPPING=ascii".into(),
             "CHANLIMIT=#:".to_owned() + &l.channels_per_user.to_string(),
-            "CHANMODES=b,k,l,imnst".into(),
+            "CHANMODES=beI,k,l,imnst".into(),
             "CHANNELLEN=50".into(),
             "CHANTYPES=#".into(),
             format!("CHATHISTORY={}", l.history_max),
             "ELIST=".into(),
+            "EXCEPTS=e".into(),
+            "INVEX=I".into(),
             "KICKLEN=390".into(),
             "LINELEN=512".into(),
             "MODES=4".into(),

@@ -67,9 +67,23 @@ impl Core {
 
     /// Queues an event for one IRC session, if it concerns it, with its tags.
     pub(in crate::core) fn irc_deliver(&mut self, conn: ConnId, event: &Rendered) {
-        let Some(r) = &event.irc else {
-            return;
-        };
+        if let Some(line) = self.irc_line_for(conn, event) {
+            self.out.push_back(Output::Send(conn, line));
+        }
+    }
+
+    /// An IRC client that messaged itself gets it as its recipient too, after the reply.
+    pub(in crate::core) fn irc_to_self(&mut self, conn: ConnId, event: &Rendered) {
+        if let Some(line) = self.irc_line_for(conn, event)
+            && let Some(s) = self.irc_state_mut(conn)
+        {
+            s.aside.push(line);
+        }
+    }
+
+    /// The line an event is for this IRC session, if it concerns it.
+    fn irc_line_for(&mut self, conn: ConnId, event: &Rendered) -> Option<Line> {
+        let r = event.irc.as_ref()?;
         let wanted = match r.ev.scope {
             Scope::All => true,
             Scope::None => false,
@@ -77,16 +91,18 @@ impl Core {
             Scope::AwayNotify => {
                 self.has_cap(conn, cap::AWAY_NOTIFY) && self.shares_channel(conn, &r.ev.subject)
             }
-            Scope::Joins => return self.joins_of(conn, &r.ev.subject),
+            Scope::Joins => {
+                self.joins_of(conn, &r.ev.subject);
+                return None;
+            }
         };
         if !wanted {
-            return;
+            return None;
         }
-        let line = match self.tags_for(conn, r) {
+        Some(match self.tags_for(conn, r) {
             None => r.line.clone(),
             Some(tags) => Line::from(format!("@{tags} {}", r.ev.line)),
-        };
-        self.out.push_back(Output::Send(conn, line));
+        })
     }
 
     /// An account came online: a JOIN for each channel it shares with the session.
