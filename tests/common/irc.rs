@@ -45,7 +45,7 @@ impl TestServer {
         c.send("CAP LS 302");
         c.send("NICK somenick");
         c.send("USER someuser 0 * :Some One");
-        c.send(&format!("CAP REQ :sasl {caps}").trim_end().to_owned());
+        c.send(format!("CAP REQ :sasl {caps}").trim_end());
         c.until(" ACK ");
         c.send("AUTHENTICATE PLAIN");
         c.expect_line("AUTHENTICATE +");

@@ -135,7 +135,7 @@ impl Core {
     }
 
     /// A line from the server itself.
-    pub(super) fn from_server(&self, verb: &str) -> Out {
+    pub(super) fn server_line(&self, verb: &str) -> Out {
         Out::new(Some(self.server_name()), verb)
     }
 
@@ -160,7 +160,7 @@ impl Core {
             Frame::Line(line) => line,
             Frame::TooLong => return self.too_long(conn),
             Frame::BadEncoding => {
-                let o = self.from_server("FAIL").arg("*").arg("INVALID_UTF8");
+                let o = self.server_line("FAIL").arg("*").arg("INVALID_UTF8");
                 let line = o.text("lines must be UTF-8").line();
                 return self.irc_send(conn, line);
             }
@@ -284,7 +284,7 @@ impl Core {
     fn irc_ping(&mut self, conn: ConnId, p: &[&str]) {
         let line = match p.first() {
             Some(token) => {
-                let o = self.from_server("PONG").arg(self.server_name());
+                let o = self.server_line("PONG").arg(self.server_name());
                 o.text(token).line()
             }
             None => self.num(conn, 409).text("No origin specified").line(),

@@ -53,7 +53,7 @@ impl Core {
             .any(|c| forbidden_in_text(c) && !is_irc_format(c))
         {
             if !notice {
-                let o = self.from_server("FAIL").arg(&m.verb).arg("BAD_TEXT");
+                let o = self.server_line("FAIL").arg(&m.verb).arg("BAD_TEXT");
                 let line = o.text("text may not carry control or direction characters");
                 self.irc_send(conn, line.line());
             }
@@ -66,15 +66,15 @@ impl Core {
             client_tags,
         };
         let refusal = match target.starts_with('#') {
-            true => self.to_channel(conn, me, target, text, &sent),
-            false => self.to_user(conn, me, target, text, &sent),
+            true => self.send_to_channel(conn, me, target, text, &sent),
+            false => self.send_to_user(conn, me, target, text, &sent),
         };
         if let Some((n, text)) = refusal.filter(|_| !notice) {
             self.irc_num(conn, n, target, text);
         }
     }
 
-    fn to_channel(
+    fn send_to_channel(
         &mut self,
         conn: ConnId,
         me: i64,
@@ -95,7 +95,7 @@ impl Core {
             .map(|_| (404, "Cannot send to channel"))
     }
 
-    fn to_user(
+    fn send_to_user(
         &mut self,
         conn: ConnId,
         me: i64,
@@ -150,14 +150,9 @@ impl Core {
         if self.irc_echoes(conn) {
             self.out.push_back(Output::Send(conn, line.clone()));
         }
-        if self
-            .world
-            .account_by_name(target)
-            .is_some_and(|a| a.id == me)
-        {
-            if let Some(s) = self.irc_state_mut(conn) {
-                s.aside.push(line);
-            }
+        let to_self = self.world.account_by_name(target).map(|a| a.id) == Some(me);
+        if to_self && let Some(s) = self.irc_state_mut(conn) {
+            s.aside.push(line);
         }
     }
 
@@ -185,7 +180,7 @@ impl Core {
         let sub = sub.to_ascii_uppercase();
         let fail = |core: &mut Core, code: &str, text: &str| {
             let o = core
-                .from_server("FAIL")
+                .server_line("FAIL")
                 .arg("CHATHISTORY")
                 .arg(code)
                 .arg(&sub);

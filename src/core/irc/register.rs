@@ -22,7 +22,7 @@ impl Core {
         let me = self.nick(conn);
         let registered = self.irc_state(conn).is_some_and(|s| s.registered);
         let reply = |core: &Core, sub: &str, text: &str| {
-            core.from_server("CAP").arg(&me).arg(sub).text(text).line()
+            core.server_line("CAP").arg(&me).arg(sub).text(text).line()
         };
         let line = match sub.as_str() {
             "LS" => {
@@ -280,7 +280,7 @@ impl Core {
         let account = s.account;
         if account.is_none() && !self.settings.irc.guests {
             let text = "this server needs an account: log in with SASL PLAIN or PASS name:password";
-            let line = self.from_server("NOTICE").arg("*").text(text).line();
+            let line = self.server_line("NOTICE").arg("*").text(text).line();
             self.irc_send(conn, line);
             return self.close(conn, "an account is needed", false);
         }

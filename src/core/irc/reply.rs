@@ -220,7 +220,7 @@ impl Core {
                 return self.need_more(conn, verb);
             }
             _ => {
-                let mut o = self.from_server("FAIL").arg(verb).arg(code.as_str());
+                let mut o = self.server_line("FAIL").arg(verb).arg(code.as_str());
                 for c in context {
                     o = o.arg(c);
                 }

@@ -231,7 +231,7 @@ pub fn strip_formatting(text: &str) -> std::borrow::Cow<'_, str> {
     while let Some(c) = chars.next() {
         if c == '\x03' {
             skip_colour(&mut chars);
-        } else if !is_format(c) && !(c.is_control() && c != '\t') {
+        } else if !(is_format(c) || c.is_control() && c != '\t') {
             out.push(c);
         }
     }
