@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh [SECONDS]     every target, SECONDS in all (default 60), split evenly
 #   scripts/fuzz.sh --release     the run before a release: 10^7 inputs for each shallow target
 #                                 (`parse`: framing and parsing alone; `chat`: chat mode's
-#                                 translations), 10^5 for the deep `protocol` target (framing,
+#                                 translations; `irc`: the IRC dialect's framing, parsing and
+#                                 tags), 10^5 for the deep `protocol` target (framing,
 #                                 parsing, the core and an in-memory database)
 #   FUZZ_TARGETS="parse" scripts/fuzz.sh 30    only the targets named
 # The deep target runs under the address sanitizer with debug assertions (it reaches SQLite's C
@@ -36,6 +37,10 @@ seed() {
         printf '\x03MSG #a :hi\r\nKICK #a bob :out\nBAN ::1 7d spam\n' >"$dir/seed-lines"
         printf '\x00HISTORY bob 5 40\nPRIVMSG amy ::)\nBANS\n' >"$dir/seed-more"
         ;;
+    irc)
+        printf '\x05@label=a;+draft/react=x\\s :src PRIVMSG #c :\x01ACTION hi\x01\r\nCAP LS 302\r\n' >"$dir/seed-tags"
+        printf '\x02AUTHENTICATE AGJvYgBwdw==\r\nMODE #c +kl key 5\r\nJOIN #a,#b k1\n' >"$dir/seed-cmds"
+        ;;
     chat)
         printf '/msg bob :)' >"$dir/seed-msg"
         printf '/ban bob 2h spam' >"$dir/seed-ban"
@@ -50,7 +55,7 @@ build_for() { # safe Rust alone needs no address sanitizer: panics are what a sh
 }
 
 max_len_for() { # a shallow input is a few lines (the framer's limit is 64 bytes a line)
-    [ "$1" = protocol ] && echo "-max_len=4096" || echo "-max_len=512"
+    case "$1" in protocol) echo "-max_len=4096" ;; irc) echo "-max_len=6000" ;; *) echo "-max_len=512" ;; esac
 }
 
 limit_for() { # the libFuzzer option that bounds one target's run

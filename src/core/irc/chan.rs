@@ -35,6 +35,7 @@ impl Core {
                 self.irc_num(conn, n, name, why);
                 continue;
             }
+            self.invite_by_mask(me, name);
             if let Err(f) = self.join(conn, me, name) {
                 self.irc_failed(conn, "JOIN", f);
             }
@@ -64,6 +65,18 @@ impl Core {
             return Some((473, "Cannot join channel (+i)"));
         }
         None
+    }
+
+    /// A `+I` mask that matches `me` lets them past +i, as an INVITE does.
+    fn invite_by_mask(&mut self, me: i64, name: &str) {
+        let who = self.mask_of(self.world.name_of(me));
+        let Some(id) = self.world.channel_by_name(name).map(|c| c.id) else {
+            return;
+        };
+        let c = self.world.channels.get_mut(&id).expect("found");
+        if c.modes.invex(&who) {
+            c.modes.invited.insert(me);
+        }
     }
 
     /// `PART #a,#b [:reason]`.

@@ -202,6 +202,7 @@ impl Core {
         }
         if payload.len() > MAX_SASL {
             self.irc_state_mut(conn).map(|s| s.sasl.take());
+            self.sasl_failed(conn, "payload too long");
             let line = self.num(conn, 905).text("SASL message too long").line();
             return self.irc_send(conn, line);
         }
@@ -215,7 +216,9 @@ impl Core {
         let plain = irc::base64_decode(&payload).and_then(|b| String::from_utf8(b).ok());
         let parts: Vec<&str> = plain.as_deref().map_or(vec![], |p| p.split('\0').collect());
         match parts.as_slice() {
-            [_, name, password] => self.start_login(conn, name, password),
+            [authz, name, password] if authz.is_empty() || authz.eq_ignore_ascii_case(name) => {
+                self.start_login(conn, name, password)
+            }
             _ => self.sasl_failed(conn, "bad payload"),
         }
     }

@@ -68,3 +68,56 @@ fn out_builds_lines_with_crlf() {
         "PONG S :\r\n"
     );
 }
+
+mod props {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    fn middle() -> impl Strategy<Value = String> {
+        "[^ :\r\n\0][^ \r\n\0]{0,12}"
+    }
+
+    proptest! {
+        /// A line built from a verb, middle parameters and a trailing one parses back to them.
+        #[test]
+        fn built_lines_parse_back(
+            verb in "[A-Za-z]{1,10}",
+            mids in proptest::collection::vec(middle(), 0..5),
+            trailing in proptest::option::of("[^\r\n\0]{0,40}"),
+        ) {
+            let mut o = Out::new(Some("src!u@h"), &verb);
+            for m in &mids {
+                o = o.arg(m);
+            }
+            if let Some(t) = &trailing {
+                o = o.text(t);
+            }
+            let line = o.line();
+            let m = parse(line.trim_end_matches("\r\n")).unwrap();
+            prop_assert_eq!(m.verb, verb.to_ascii_uppercase());
+            let mut want: Vec<&str> = mids.iter().map(String::as_str).collect();
+            want.extend(trailing.as_deref());
+            prop_assert_eq!(m.params, want);
+        }
+
+        /// Tag values survive escaping, whatever they hold.
+        #[test]
+        fn tag_values_round_trip(v in "\\PC{0,30}") {
+            let mut escaped = String::new();
+            push_escaped(&mut escaped, &v);
+            prop_assert!(!escaped.contains([';', ' ', '\r', '\n']));
+            prop_assert_eq!(unescape(&escaped), v);
+        }
+
+        /// Any line is parsed or refused, never a panic; what parses fits the limits.
+        #[test]
+        fn any_line_parses_or_is_refused(line in "\\PC{0,700}") {
+            if let Ok(m) = parse(&line) {
+                prop_assert!(!m.verb.is_empty());
+                prop_assert!(m.tags.is_none_or(|t| t.len() + 2 <= MAX_TAGS));
+            }
+            let stripped = strip_formatting(&line);
+            prop_assert!(!stripped.chars().any(|c| c.is_control() && c != '\t'));
+        }
+    }
+}
