@@ -7,6 +7,11 @@ impl Config {
     /// A TLS key that is wrong: its key and why.
     pub(super) fn tls_problem(&self) -> Option<(&'static str, &'static str)> {
         let listens = self.server.tls_listen.is_some() || self.irc.tls_listen.is_some();
+        let needs = if self.server.tls_listen.is_some() {
+            "is needed by server.tls_listen"
+        } else {
+            "is needed by irc.tls_listen"
+        };
         let irc = self.irc_addrs();
         if self.tls_listen_addr().is_err() {
             Some(("server.tls_listen", "not an address like 0.0.0.0:6697"))
@@ -20,9 +25,9 @@ impl Config {
                 "must be a host name like irc.example.org",
             ))
         } else if listens && self.tls.cert.is_none() {
-            Some(("tls.cert", "is needed by a tls_listen"))
+            Some(("tls.cert", needs))
         } else if listens && self.tls.key.is_none() {
-            Some(("tls.key", "is needed by a tls_listen"))
+            Some(("tls.key", needs))
         } else {
             None
         }

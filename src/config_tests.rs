@@ -74,3 +74,20 @@ fn a_tls_listener_needs_an_address_a_cert_and_a_key() {
     );
     assert_eq!(Config::default().tls_listen_addr(), Ok(None));
 }
+
+#[test]
+fn the_irc_table_is_checked() {
+    let c = Config::from_toml("[irc]\nlisten = \"127.0.0.1:6668\"\nguests = true\n").unwrap();
+    assert_eq!(
+        c.irc_addrs(),
+        Ok((Some("127.0.0.1:6668".parse().unwrap()), None))
+    );
+    assert_eq!(c.irc.server_name, "chatd.local");
+    let err = Config::from_toml("[irc]\nlisten = \"port 6668\"\n").unwrap_err();
+    assert!(err.starts_with("2:1: irc.listen:"), "{err}");
+    let err = Config::from_toml("[irc]\ntls_listen = \"0.0.0.0:6698\"\n").unwrap_err();
+    assert!(err.contains("tls.cert: is needed by irc.tls_listen"), "{err}");
+    let err = Config::from_toml("[irc]\nserver_name = \"a b\"\n").unwrap_err();
+    assert!(err.contains("irc.server_name"), "{err}");
+    assert!(Config::from_toml("[irc]\nnick = \"x\"\n").is_err(), "unknown keys are errors");
+}

@@ -268,3 +268,38 @@ fn irc_lines_keep_the_limits() {
         "{rest:?}"
     );
 }
+
+#[test]
+fn irc_over_tls_meets_plaintext_users_and_whois_says_so() {
+    let ca = common::tls::TestCa::new();
+    let leaf = ca.leaf();
+    let s = TestServer::with(|c| {
+        let (cert, key) = leaf.write(c.storage.path.parent().unwrap());
+        c.irc.listen = Some("127.0.0.1:0".into());
+        c.irc.tls_listen = Some("127.0.0.1:0".into());
+        c.irc.server_name = "irc.test".into();
+        c.tls.cert = Some(cert);
+        c.tls.key = Some(key);
+    });
+    let tls_addr = s.handle.as_ref().unwrap().irc_tls_addr().unwrap();
+    let mut alice = s.user("alice");
+    alice.ok("JOIN #c", "OK JOIN #c");
+    s.add_user("bob", "password-bob");
+    s.add_user("carol", "password-carol");
+    let tls = common::irc::IrcClient::over(ca.stream(tls_addr));
+    let mut bob = s.irc_login(tls, "bob", "");
+    let mut carol = s.irc_account("carol", "");
+    bob.cmd("JOIN #c");
+    bob.send("PRIVMSG #c :over tls");
+    alice.expect("ONLINE bob");
+    alice.expect("ONLINE carol");
+    alice.expect("JOIN #c bob");
+    assert!(alice.expect("MSG #c bob ").ends_with(" :over tls"));
+    alice.cmd("MSG #c :plain reply");
+    assert_eq!(bob.recv(), ":alice!alice@127.0.0.1 PRIVMSG #c :plain reply");
+    let whois = carol.cmd("WHOIS bob");
+    assert!(whois.contains(&":irc.test 671 carol bob :is using a secure connection".to_owned()));
+    let whois = bob.cmd("WHOIS carol");
+    assert!(!whois.iter().any(|l| l.contains(" 671 ")), "{whois:?}");
+    assert!(whois.last().unwrap().contains(" 318 bob carol "));
+}

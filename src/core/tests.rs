@@ -80,13 +80,22 @@ impl Harness {
     }
 
     fn connect(&mut self) -> ConnId {
+        self.connect_as(false)
+    }
+
+    /// A connection on the IRC listener.
+    fn connect_irc(&mut self) -> ConnId {
+        self.connect_as(true)
+    }
+
+    fn connect_as(&mut self, irc: bool) -> ConnId {
         self.next += 1;
         let c = ConnId::new(self.next as usize, self.next);
         self.input(Input::Connected {
             conn: c,
             ip: "127.0.0.1".parse().unwrap(),
             tls: false,
-            irc: false,
+            irc,
         });
         c
     }
@@ -319,5 +328,6 @@ fn while_storage_fails_writes_are_refused_and_reads_go_on() {
     h.line(amy, "MSG #a back");
     h.expect(amy, "OK MSG #a ");
 }
+mod irc;
 mod rules;
 mod slots;

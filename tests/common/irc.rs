@@ -1,6 +1,7 @@
 //! An IRC client for tests: CRLF lines with read timeouts, registration as a guest or with
 //! SASL PLAIN, and `sync` (a PING round trip) to collect everything a command caused.
 
+use super::tls::Stream;
 use super::{READ_TIMEOUT, TestServer};
 use std::io::{BufRead, BufReader, ErrorKind, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -41,7 +42,11 @@ impl TestServer {
     /// An IRC client logged in with SASL as the account `name` (password `password-<name>`),
     /// with `caps` negotiated too; everything up to the end of its channel burst is read.
     pub fn irc_account(&self, name: &str, caps: &str) -> IrcClient {
-        let mut c = self.irc();
+        self.irc_login(self.irc(), name, caps)
+    }
+
+    /// `irc_account` over a connection already open (e.g. TLS).
+    pub fn irc_login(&self, mut c: IrcClient, name: &str, caps: &str) -> IrcClient {
         c.send("CAP LS 302");
         c.send("NICK somenick");
         c.send("USER someuser 0 * :Some One");
@@ -83,7 +88,7 @@ pub fn base64(data: &[u8]) -> String {
 
 /// An IRC client whose reads time out.
 pub struct IrcClient {
-    reader: BufReader<TcpStream>,
+    reader: BufReader<Stream>,
     syncs: usize,
 }
 
@@ -91,6 +96,11 @@ impl IrcClient {
     pub fn connect(addr: SocketAddr) -> IrcClient {
         let stream = TcpStream::connect(addr).unwrap();
         stream.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
+        IrcClient::over(Stream::Plain(stream))
+    }
+
+    /// An IRC client over a stream (plain, or TLS from `TestCa::stream`).
+    pub fn over(stream: Stream) -> IrcClient {
         IrcClient {
             reader: BufReader::new(stream),
             syncs: 0,
@@ -121,6 +131,7 @@ impl IrcClient {
                 panic!("no line from the server within {READ_TIMEOUT:?}")
             }
             Err(e) if e.kind() == ErrorKind::ConnectionReset => None,
+            Err(e) if e.kind() == ErrorKind::UnexpectedEof => None, // TLS without close_notify
             Err(e) => panic!("read failed: {e}"),
         }
     }

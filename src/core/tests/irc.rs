@@ -1,0 +1,126 @@
+//! The IRC dialect in the core, without sockets: registration, labels, guests in memory, and
+//! what crosses to native sessions.
+
+use super::Harness;
+use crate::jobs::ConnId;
+
+fn irc_harness() -> Harness {
+    Harness::with(|c| {
+        c.irc.server_name = "S".into();
+        c.irc.guests = true;
+    })
+}
+
+/// A registered IRC guest; its burst is read.
+fn guest(h: &mut Harness, nick: &str) -> ConnId {
+    let c = h.connect_irc();
+    h.line(c, &format!("NICK {nick}"));
+    h.line(c, &format!("USER {nick} 0 * :{nick}"));
+    let burst = h.take(c);
+    assert!(burst.last().unwrap().contains(" 376 "), "{burst:?}");
+    c
+}
+
+#[test]
+fn registration_waits_for_cap_end_and_sends_the_burst_in_order() {
+    let mut h = irc_harness();
+    let c = h.connect_irc();
+    assert!(h.take(c).is_empty(), "no HELLO on IRC");
+    h.line(c, "CAP LS 302");
+    h.line(c, "NICK amy");
+    h.line(c, "USER amy 0 * :Amy");
+    let got = h.take(c);
+    assert_eq!(
+        got.len(),
+        1,
+        "nothing but the CAP LS before CAP END: {got:?}"
+    );
+    assert!(got[0].starts_with(":S CAP * LS :") && got[0].contains("sasl=PLAIN"));
+    h.line(c, "CAP END");
+    let codes: Vec<String> = h
+        .take(c)
+        .iter()
+        .map(|l| l.split(' ').nth(1).unwrap().to_owned())
+        .collect();
+    let first: Vec<&str> = codes.iter().take(4).map(String::as_str).collect();
+    assert_eq!(first, ["001", "002", "003", "004"]);
+    assert_eq!(codes[4], "005");
+    assert_eq!(codes.last().unwrap(), "376");
+}
+
+#[test]
+fn labeled_replies_are_one_line_a_batch_or_ack() {
+    let mut h = irc_harness();
+    let c = h.connect_irc();
+    h.line(c, "CAP REQ :labeled-response batch");
+    h.line(c, "NICK amy");
+    h.line(c, "USER amy 0 * :Amy");
+    h.line(c, "CAP END");
+    h.take(c);
+    h.line(c, "@label=one PING x");
+    assert_eq!(h.take(c), ["@label=one :S PONG S :x"]);
+    h.line(c, "@label=two PONG x");
+    assert_eq!(h.take(c), ["@label=two :S ACK"]);
+    h.line(c, "@label=three JOIN #a");
+    let got = h.take(c);
+    let lines: Vec<&str> = got[0].split("\r\n").collect();
+    assert!(lines[0].starts_with("@label=three :S BATCH +"), "{lines:?}");
+    assert!(lines[1].contains(" JOIN #a") && lines[1].starts_with("@batch="));
+    assert!(lines.last().unwrap().starts_with(":S BATCH -"));
+}
+
+#[test]
+fn guests_and_their_channels_live_in_memory_only() {
+    let mut h = irc_harness();
+    let a = guest(&mut h, "gina");
+    let b = guest(&mut h, "gus");
+    h.line(a, "JOIN #tmp");
+    h.line(b, "JOIN #tmp");
+    h.line(a, "PRIVMSG #tmp :hello");
+    assert!(
+        h.take(b)
+            .iter()
+            .any(|l| l == ":gina!gina@127.0.0.1 PRIVMSG #tmp :hello")
+    );
+    let count = |h: &Harness, table: &str| -> i64 {
+        h.db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count(&h, "messages") + count(&h, "channels"), 0);
+    // an account joining makes the channel real: stored from then on
+    let amy = h.user("amy");
+    h.line(amy, "JOIN #tmp");
+    h.line(amy, "MSG #tmp :kept");
+    assert_eq!((count(&h, "channels"), count(&h, "messages")), (1, 1));
+    assert!(h.take(a).iter().any(|l| l.ends_with("PRIVMSG #tmp :kept")));
+}
+
+#[test]
+fn notice_never_answers_with_an_error_and_privmsg_does() {
+    let mut h = irc_harness();
+    let a = guest(&mut h, "gina");
+    h.line(a, "NOTICE #nowhere :x");
+    h.line(a, "NOTICE nobody :x");
+    assert!(h.take(a).is_empty());
+    h.line(a, "PRIVMSG nobody :x");
+    assert_eq!(h.take(a), [":S 401 gina nobody :No such nick/channel"]);
+    h.line(a, "PRIVMSG #c :");
+    assert_eq!(h.take(a), [":S 412 gina :No text to send"]);
+}
+
+#[test]
+fn native_events_reach_irc_in_irc_form_and_back() {
+    let mut h = irc_harness();
+    let amy = h.user("amy");
+    h.line(amy, "JOIN #c");
+    let g = guest(&mut h, "gina");
+    h.line(g, "JOIN #c");
+    h.take(g);
+    h.take(amy);
+    h.line(amy, "TOPIC #c :hello there");
+    assert_eq!(h.take(amy), ["OK TOPIC #c SET"]);
+    assert_eq!(h.take(g), [":amy!amy@127.0.0.1 TOPIC #c :hello there"]);
+    h.line(g, "PART #c :bye");
+    assert_eq!(h.take(amy), ["PART #c gina :bye"]);
+    assert_eq!(h.take(g), [":gina!gina@127.0.0.1 PART #c :bye"]);
+}
