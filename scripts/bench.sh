@@ -23,6 +23,7 @@ stop() { if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pi
 trap 'stop; rm -rf "$work"' EXIT
 port=$((20000 + RANDOM % 20000))
 tls_port=$((port + 1))
+irc_port=$((port + 2))
 # a throwaway self-signed certificate for the TLS listener (the bench does not check it)
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
     -subj /CN=localhost -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
@@ -36,6 +37,8 @@ tls_listen = "127.0.0.1:$tls_port"
 max_clients = 20000
 max_clients_per_ip = 20000
 help_file = "$PWD/config/help.txt"
+[irc]
+listen = "127.0.0.1:$irc_port"
 [storage]
 path = "$work/data/chatd.sqlite3"
 [auth]
@@ -75,6 +78,8 @@ for run in $(seq "$runs"); do
     start 4
     bench fanout --members 10 --senders 10 --window 16 --seconds $secs
     bench fanout --members 200 --senders 10 --window 16 --seconds $secs
+    bench fanout --members 10 --senders 10 --window 16 --seconds $secs --irc-addr "127.0.0.1:$irc_port"
+    bench fanout --members 200 --senders 10 --window 16 --seconds $secs --irc-addr "127.0.0.1:$irc_port"
     bench fanout --members 10 --senders 10 --rate 2223 --seconds $secs
     bench persist --senders 10 --window 16 --seconds $secs
     bench login --mode register --count $big --inflight $big

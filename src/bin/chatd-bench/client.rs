@@ -74,6 +74,30 @@ impl Client {
         }
     }
 
+    /// An IRC client of the account `name` (made with `sign_in` first): logged in with PASS,
+    /// with echo-message (its own messages come back: the IRC side's acknowledgement), in
+    /// `channel`.
+    pub fn irc(addr: SocketAddr, irc: SocketAddr, name: &str, channel: &str) -> io::Result<Client> {
+        Client::sign_in(addr, name)?.send("QUIT")?;
+        let stream = TcpStream::connect(irc)?;
+        socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
+        stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+        stream.set_nodelay(true)?;
+        let mut c = Client {
+            reader: BufReader::new(stream),
+        };
+        let pw = format!("bench-{name}");
+        c.reader.get_mut().write_all(
+            format!(
+                "CAP REQ :echo-message\r\nPASS {name}:{pw}\r\nNICK {name}\r\n\
+                 USER {name} 0 * :bench\r\nCAP END\r\nJOIN {channel}\r\nPING ready\r\n"
+            )
+            .as_bytes(),
+        )?;
+        while !c.line()?.ends_with(" :ready") {}
+        Ok(c)
+    }
+
     /// Logs in as `name`, registering it first if needed.
     pub fn sign_in(addr: SocketAddr, name: &str) -> io::Result<Client> {
         let mut c = Client::connect(addr)?;

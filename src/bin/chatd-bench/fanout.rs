@@ -1,5 +1,6 @@
 //! Fanout: N members in one channel, S of them sending, closed loop with a window of
-//! unacknowledged messages per sender (`OK MSG` is the ack), or at a fixed total rate.
+//! unacknowledged messages per sender (`OK MSG` is the ack), or at a fixed total rate. With an
+//! IRC listener, a share of the members speak IRC (`PRIVMSG`, their echo-message is the ack).
 //! Measures deliveries/s received by all members, end-to-end latency (the send time travels in
 //! the text) and the server's CPU per million deliveries.
 
@@ -18,10 +19,14 @@ pub struct Params {
     pub seconds: f64,
     pub threads: usize,
     pub size: usize,
+    /// The IRC listener and the share of members on it (0 to 1).
+    pub irc: Option<(std::net::SocketAddr, f64)>,
 }
 
 struct Member {
     peer: Peer,
+    /// An IRC member: `:<nick>!`, how its own echoed messages start.
+    irc: Option<Vec<u8>>,
     sender: bool,
     unacked: usize,
     sent: u64,
@@ -38,10 +43,21 @@ pub fn run(setup: &Setup, p: &Params) -> std::io::Result<Report> {
     let channel = format!("#fan{}", std::process::id());
     let mut members = Vec::new();
     for i in 0..p.members {
-        let mut c = Client::sign_in(setup.addr, &format!("fan{i}"))?;
-        c.call(&format!("JOIN {channel}"))?;
-        c.call("PING ready")?;
+        let name = format!("fan{i}");
+        let irc = p
+            .irc
+            .filter(|(_, share)| ((i + 1) as f64 * share).floor() > (i as f64 * share).floor());
+        let c = match irc {
+            Some((irc_addr, _)) => Client::irc(setup.addr, irc_addr, &name, &channel)?,
+            None => {
+                let mut c = Client::sign_in(setup.addr, &name)?;
+                c.call(&format!("JOIN {channel}"))?;
+                c.call("PING ready")?;
+                c
+            }
+        };
         members.push(Member {
+            irc: irc.map(|_| format!(":{name}!").into_bytes()),
             peer: c.into_peer()?,
             sender: i < p.senders,
             unacked: 0,
@@ -74,7 +90,9 @@ pub fn run(setup: &Setup, p: &Params) -> std::io::Result<Report> {
     let mode = p
         .rate
         .map_or(format!("window {}", p.window), |r| format!("rate {r}/s"));
-    let mut r = Report::new("fanout", &format!("N={} S={} {mode}", p.members, p.senders));
+    let irc = p.irc.map_or(String::new(), |(_, s)| format!(" irc={s}"));
+    let what = format!("N={} S={} {mode}{irc}", p.members, p.senders);
+    let mut r = Report::new("fanout", &what);
     r.num("deliveries_per_s", total.deliveries as f64 / elapsed);
     r.num("messages_per_s", total.acks as f64 / elapsed);
     r.num(
@@ -110,9 +128,11 @@ fn drive(
             let due = rate.map_or(u64::MAX, |r| (origin.elapsed().as_secs_f64() * r) as u64);
             while m.unacked < window && m.sent < due {
                 let t = origin.elapsed().as_nanos();
-                m.peer
-                    .wbuf
-                    .extend_from_slice(format!("MSG {channel} {pad}t={t}\n").as_bytes());
+                let line = match m.irc {
+                    Some(_) => format!("PRIVMSG {channel} :{pad}t={t}\r\n"),
+                    None => format!("MSG {channel} {pad}t={t}\n"),
+                };
+                m.peer.wbuf.extend_from_slice(line.as_bytes());
                 m.unacked += 1;
                 m.sent += 1;
             }
@@ -121,23 +141,42 @@ fn drive(
         poll.poll(&mut events, Some(Duration::from_millis(1)))?;
         for ev in events.iter() {
             let m = &mut members[ev.token().0];
-            let (unacked, tally) = (&mut m.unacked, &mut tally);
-            m.peer
-                .read_lines(&mut scratch, |line| on_line(line, origin, unacked, tally));
+            let (unacked, tally, irc) = (&mut m.unacked, &mut tally, m.irc.as_deref());
+            m.peer.read_lines(&mut scratch, |line| match irc {
+                Some(me) => on_irc_line(line, me, origin, unacked, tally),
+                None => on_line(line, origin, unacked, tally),
+            });
         }
     }
     Ok(tally)
 }
 
+fn delivered(line: &[u8], origin: Instant, tally: &mut Tally) {
+    tally.deliveries += 1;
+    if let Some(sent) = sent_at(line) {
+        let now = origin.elapsed().as_nanos() as u64;
+        tally
+            .latency
+            .record(Duration::from_nanos(now.saturating_sub(sent)));
+    }
+}
+
+/// An IRC member's line: a channel PRIVMSG is a delivery, or the ack of its own.
+fn on_irc_line(line: &[u8], me: &[u8], origin: Instant, unacked: &mut usize, tally: &mut Tally) {
+    if !line.windows(9).any(|w| w == b" PRIVMSG ") {
+        return;
+    }
+    if line.starts_with(me) {
+        tally.acks += 1;
+        *unacked = unacked.saturating_sub(1);
+    } else {
+        delivered(line, origin, tally);
+    }
+}
+
 fn on_line(line: &[u8], origin: Instant, unacked: &mut usize, tally: &mut Tally) {
     if line.starts_with(b"MSG ") {
-        tally.deliveries += 1;
-        if let Some(sent) = sent_at(line) {
-            let now = origin.elapsed().as_nanos() as u64;
-            tally
-                .latency
-                .record(Duration::from_nanos(now.saturating_sub(sent)));
-        }
+        delivered(line, origin, tally);
     } else if line.starts_with(b"OK MSG") {
         tally.acks += 1;
         *unacked = unacked.saturating_sub(1);
@@ -147,5 +186,6 @@ fn on_line(line: &[u8], origin: Instant, unacked: &mut usize, tally: &mut Tally)
 /// The send time carried in a message's text (`t=<ns>` at its end).
 pub fn sent_at(line: &[u8]) -> Option<u64> {
     let at = line.windows(2).rposition(|w| w == b"t=")?;
-    std::str::from_utf8(&line[at + 2..]).ok()?.parse().ok()
+    let end = line.strip_suffix(b"\r").unwrap_or(line);
+    std::str::from_utf8(&end[at + 2..]).ok()?.parse().ok()
 }

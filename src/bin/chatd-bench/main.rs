@@ -53,6 +53,12 @@ enum Scenario {
         /// Bytes of padding in each message.
         #[arg(long, default_value_t = 0)]
         size: usize,
+        /// The server's IRC listener (loopback only): `--irc-share` of the members use it.
+        #[arg(long)]
+        irc_addr: Option<SocketAddr>,
+        /// The share of members on IRC, 0 to 1 (0.5: every other member).
+        #[arg(long, default_value_t = 0.5)]
+        irc_share: f64,
     },
     /// C connections doing REGISTER or LOGIN, K at once, while two clients chat.
     Login {
@@ -201,8 +207,12 @@ fn main() {
             seconds,
             threads,
             size,
+            irc_addr,
+            irc_share,
         } => {
+            assert!(irc_addr.is_none_or(|a| a.ip().is_loopback()), "loopback only");
             let p = fanout::Params {
+                irc: irc_addr.map(|a| (a, irc_share.clamp(0.0, 1.0))),
                 members,
                 senders,
                 window,
