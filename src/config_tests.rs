@@ -86,8 +86,14 @@ fn the_irc_table_is_checked() {
     let err = Config::from_toml("[irc]\nlisten = \"port 6668\"\n").unwrap_err();
     assert!(err.starts_with("2:1: irc.listen:"), "{err}");
     let err = Config::from_toml("[irc]\ntls_listen = \"0.0.0.0:6698\"\n").unwrap_err();
-    assert!(err.contains("tls.cert: is needed by irc.tls_listen"), "{err}");
+    assert!(
+        err.contains("tls.cert: is needed by irc.tls_listen"),
+        "{err}"
+    );
     let err = Config::from_toml("[irc]\nserver_name = \"a b\"\n").unwrap_err();
     assert!(err.contains("irc.server_name"), "{err}");
-    assert!(Config::from_toml("[irc]\nnick = \"x\"\n").is_err(), "unknown keys are errors");
+    assert!(
+        Config::from_toml("[irc]\nnick = \"x\"\n").is_err(),
+        "unknown keys are errors"
+    );
 }

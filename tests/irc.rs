@@ -303,3 +303,50 @@ fn irc_over_tls_meets_plaintext_users_and_whois_says_so() {
     assert!(!whois.iter().any(|l| l.contains(" 671 ")), "{whois:?}");
     assert!(whois.last().unwrap().contains(" 318 bob carol "));
 }
+
+#[test]
+fn history_reaches_irc_as_chathistory_batches() {
+    let s = TestServer::with(|c| {
+        c.irc.listen = Some("127.0.0.1:0".into());
+        c.irc.server_name = "irc.test".into();
+        c.irc.replay_on_join = 2;
+    });
+    let mut alice = s.user("alice");
+    alice.ok("JOIN #c", "OK JOIN #c");
+    let ids: Vec<String> = ["one", "two", "three"]
+        .iter()
+        .map(|t| sent(&alice.cmd(&format!("MSG #c :{t}")).pop().unwrap()).0)
+        .collect();
+    s.add_user("bob", "password-bob");
+    let mut bob = s.irc_account("bob", "batch server-time message-tags draft/chathistory");
+    let joined = bob.cmd("JOIN #c");
+    let at = joined.iter().position(|l| l.contains(" 366 ")).unwrap();
+    let replay = &joined[at + 1..];
+    assert_eq!(replay.len(), 4, "BATCH, two messages, BATCH: {replay:?}");
+    assert!(untagged(&replay[0]).contains(" BATCH +") && replay[0].ends_with("chathistory #c"));
+    assert_eq!(
+        untagged(&replay[1]),
+        ":alice!alice@127.0.0.1 PRIVMSG #c :two"
+    );
+    assert_eq!(tag(&replay[1], "msgid"), Some(ids[1].as_str()));
+    let hist = bob.cmd("CHATHISTORY LATEST #c * 10");
+    let texts: Vec<&str> = hist[1..hist.len() - 1]
+        .iter()
+        .map(|l| untagged(l))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ":alice!alice@127.0.0.1 PRIVMSG #c :one",
+            ":alice!alice@127.0.0.1 PRIVMSG #c :two",
+            ":alice!alice@127.0.0.1 PRIVMSG #c :three"
+        ]
+    );
+    let before = bob.cmd(&format!("CHATHISTORY BEFORE #c msgid={} 10", ids[2]));
+    assert_eq!(before.len(), 4, "{before:?}");
+    let refused = bob.cmd("CHATHISTORY LATEST #nowhere * 10");
+    assert!(
+        refused[0].contains("FAIL CHATHISTORY INVALID_TARGET"),
+        "{refused:?}"
+    );
+}

@@ -210,7 +210,10 @@ fn main() {
             irc_addr,
             irc_share,
         } => {
-            assert!(irc_addr.is_none_or(|a| a.ip().is_loopback()), "loopback only");
+            assert!(
+                irc_addr.is_none_or(|a| a.ip().is_loopback()),
+                "loopback only"
+            );
             let p = fanout::Params {
                 irc: irc_addr.map(|a| (a, irc_share.clamp(0.0, 1.0))),
                 members,

@@ -235,4 +235,30 @@ impl Core {
         let close = close.arg(&format!("-{batch}")).line();
         self.irc_send(conn, close);
     }
+
+    /// `[irc] replay_on_join`: the channel's latest messages as a `chathistory` batch, to a
+    /// client that negotiated batch and server-time (others count lines and get none).
+    pub(in crate::core) fn replay_on_join(&mut self, conn: ConnId, id: i64) {
+        let want = self.settings.irc.replay_on_join;
+        if want == 0 || !self.has_cap(conn, cap::BATCH) || !self.has_cap(conn, cap::SERVER_TIME) {
+            return;
+        }
+        let c = &self.world.channels[&id];
+        let skip = c.recent.len().saturating_sub(want);
+        let rows: Vec<HistoryRow> = c
+            .recent
+            .iter()
+            .skip(skip)
+            .map(|m| HistoryRow {
+                id: m.id,
+                time_ms: m.time_ms,
+                sender: m.sender,
+                channel: Some(id),
+                recipient: None,
+                text: m.text.to_string(),
+            })
+            .collect();
+        let name = c.name.clone();
+        self.irc_history(conn, &name, &rows);
+    }
 }

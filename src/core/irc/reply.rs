@@ -166,6 +166,7 @@ impl Core {
                 if let Some(id) = self.world.channel_by_name(channel).map(|c| c.id) {
                     self.irc_topic_lines(conn, id, false);
                     self.irc_names(conn, id);
+                    self.replay_on_join(conn, id);
                 }
             }
             (Verb::Join, [channel, "PENDING"]) => {
