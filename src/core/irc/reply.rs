@@ -15,8 +15,8 @@ pub struct IrcRendered {
     pub ev: IrcEvent,
     /// The line without tags, for recipients that asked for none.
     pub line: Line,
-    /// The sender's account, for `account-tag` (guests have none).
-    pub account: Option<String>,
+    /// A message (its sender has an `account-tag`, unless a guest).
+    pub message: bool,
     pub client_tags: Option<String>,
 }
 
@@ -31,19 +31,11 @@ impl Core {
 
     pub(in crate::core) fn irc_rendered(&self, event: &Event, sent: &super::Sent) -> IrcRendered {
         let source = |name: &str| self.mask_of(name);
-        let ev = irc::render::event(event, &source, sent.notice);
-        let account = match event {
-            Event::Message(m) => self
-                .world
-                .account_by_name(m.sender)
-                .filter(|a| a.id > 0)
-                .map(|a| a.name.clone()),
-            _ => None,
-        };
+        let mut ev = irc::render::event(event, &source, sent.notice);
         IrcRendered {
-            line: Line::from(ev.line.as_str()),
+            line: Line::from(std::mem::take(&mut ev.line)),
             ev,
-            account,
+            message: matches!(event, Event::Message(_)),
             client_tags: sent.client_tags.clone(),
         }
     }
@@ -101,7 +93,7 @@ impl Core {
         }
         Some(match self.tags_for(conn, r) {
             None => r.line.clone(),
-            Some(tags) => Line::from(format!("@{tags} {}", r.ev.line)),
+            Some(tags) => Line::from(format!("@{tags} {}", r.line)),
         })
     }
 
@@ -150,10 +142,14 @@ impl Core {
                 t.push_str(c);
             }
         }
-        if let Some(a) = r.account.as_ref().filter(|_| caps & cap::ACCOUNT_TAG != 0) {
+        let account = (r.message && caps & cap::ACCOUNT_TAG != 0)
+            .then(|| self.world.account_by_name(&r.ev.subject))
+            .flatten()
+            .filter(|a| a.id > 0);
+        if let Some(a) = account {
             sep(&mut t);
             t.push_str("account=");
-            t.push_str(a);
+            t.push_str(&a.name);
         }
         (!t.is_empty()).then_some(t)
     }

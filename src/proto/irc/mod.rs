@@ -60,7 +60,7 @@ pub fn parse(line: &str) -> Result<Message<'_>, Bad> {
         }
         None => std::mem::take(&mut words),
     };
-    if verb.is_empty() {
+    if verb.is_empty() || verb.starts_with([':', '@']) {
         return Err(Bad::Empty);
     }
     loop {

@@ -11,6 +11,8 @@ fn parses_tags_source_params_and_trailing() {
     assert_eq!(parse("PING :").unwrap().params, vec![""]);
     assert_eq!(parse("WHOIS  coolNick").unwrap().params, vec!["coolNick"]);
     assert_eq!(parse("@a=b").unwrap_err(), Bad::Empty);
+    // found by the fuzzer: a second source-like word is not a verb
+    assert_eq!(parse("@l=a :st=x :sqc ").unwrap_err(), Bad::Empty);
 }
 
 #[test]

@@ -52,6 +52,9 @@ fuzz_target!(|data: &[u8]| {
             o = o.text(l);
         }
         let line = o.line();
+        if line.len() > irc::MAX_LINE {
+            continue; // the trailing ':' may take it past the limit the original just kept
+        }
         let again = irc::parse(line.trim_end_matches("\r\n")).expect("a rendered line parses");
         assert_eq!(again.verb, m.verb);
         assert_eq!(again.params, m.params);
