@@ -4,6 +4,7 @@
 
 pub mod daemon;
 pub mod irc;
+pub mod recorder;
 pub mod tls;
 pub mod tmux;
 #[allow(unused_imports)]
