@@ -85,6 +85,7 @@ for run in $(seq "$runs"); do
     bench login --mode register --count $big --inflight $big
     bench handshake --tls-addr "127.0.0.1:$tls_port" --count 200 --inflight 200
     bench history --messages $hist --requests 40000 --clients 16 --window 1 --limit 100
+    bench history --messages $hist --requests 100000 --clients 16 --window 1 --limit 100 --latest
     stop
     start 4   # a fresh server: memory freed by the scenarios above stays resident
     bench idle --count $idle

@@ -87,7 +87,7 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
     let store = Store::open(&config.storage.path, &config.storage.synchronous)?;
     let now = crate::time::Now::read(std::time::Instant::now()).wall_ms;
     store.ensure_channels(&config.server.default_channels, now)?;
-    let snapshot = store.snapshot(config.limits.history_default)?;
+    let snapshot = store.snapshot(config.limits.history_max)?;
     let poll = Poll::new().map_err(|e| format!("cannot create the poller: {e}"))?;
     let waker = Arc::new(
         Waker::new(poll.registry(), WAKER).map_err(|e| format!("cannot create the waker: {e}"))?,

@@ -253,7 +253,7 @@ fn backup_copies_a_live_database_consistently() {
         c.send(&format!("MSG #b keep {i}"));
         c.expect("OK MSG #b ");
     }
-    c.cmd("HISTORY #b 1"); // answered after the writer committed the messages before it
+    c.cmd("HISTORY amy 1"); // the writer answers it after committing what came before
     let dest = dir.0.join("copy.sqlite3");
     let out = chatd(&["backup", dest.to_str().unwrap()], &config);
     assert!(

@@ -184,7 +184,9 @@ fn a_deleted_database_is_noticed_refused_and_the_stop_says_what_was_lost() {
     amy.ok("REGISTER amy password1 password1", "OK REGISTER amy");
     amy.ok("JOIN #d", "OK JOIN #d");
     amy.cmd("MSG #d kept");
-    amy.cmd("HISTORY #d 1"); // answered after the writer committed what came before
+    // a private HISTORY is answered by the writer after it committed what came before (a
+    // channel's recent HISTORY comes from memory)
+    amy.cmd("HISTORY amy 1");
     std::fs::remove_file(&db).unwrap();
     let first = amy.cmd("MSG #d acknowledged before the writer looks")[0].clone();
     assert!(first.starts_with("OK MSG #d "), "{first}");
@@ -282,7 +284,7 @@ fn a_backup_finishes_while_people_chat() {
     for _ in 0..20_000 {
         c.expect("OK MSG #b ");
     }
-    c.cmd("HISTORY #b 1"); // answered after the writer committed the burst
+    c.cmd("HISTORY amy 1"); // the writer answers it after committing what came before
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let chat = {
         let (stop, addr) = (stop.clone(), d.addr);

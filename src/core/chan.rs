@@ -79,9 +79,14 @@ impl Core {
             self.irc_away_on_join(me, id);
         }
         let c = &self.world.channels[&id];
+        let replay = c
+            .recent
+            .len()
+            .saturating_sub(self.settings.limits.history_default);
         let lines: Vec<_> = c
             .recent
             .iter()
+            .skip(replay)
             .filter_map(|m| {
                 let sender = self.world.name_of(m.sender);
                 let view = MessageView {

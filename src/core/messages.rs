@@ -12,6 +12,7 @@ use crate::jobs::{ConnId, HistoryQuery, HistoryRow, MessageRow, MessageTarget, S
 use crate::proto::Verb;
 use crate::proto::{Code, render::Line, render::MessageView};
 use crate::proto::{Data, Event};
+use std::ops::Range;
 use std::rc::Rc;
 
 impl Core {
@@ -50,7 +51,7 @@ impl Core {
         let name = c.name.clone();
         self.fan_out_channel(id, &line, Some(conn));
         if me > 0 {
-            let keep = self.settings.limits.history_default;
+            let keep = self.settings.limits.history_max;
             self.world
                 .remember(id, msg_id, time_ms, me, Rc::from(text.as_str()), keep);
         }
@@ -151,6 +152,12 @@ impl Core {
         let limit = limit
             .unwrap_or(limits.history_default)
             .min(limits.history_max);
+        if let MessageTarget::Channel(id) = target
+            && let Some(range) = self.recent_range(id, before, limit)
+        {
+            self.recent_history(conn, id, range, &shown);
+            return Ok(());
+        }
         self.start_pending(conn, Pending::History { target: shown });
         self.store(StoreJob::History {
             conn,
@@ -172,15 +179,72 @@ impl Core {
             let text = "history is unavailable; try again";
             return self.fail_on(conn, "HISTORY", Code::Unavailable, &target, text);
         };
+        self.history_rows(conn, &target, &rows);
+    }
+
+    /// Where in a channel's in-memory ring a HISTORY's answer lies: the `limit` latest
+    /// messages before `before`, if the ring holds them all (or the channel has no older ones).
+    fn recent_range(&self, id: i64, before: Option<u64>, limit: usize) -> Option<Range<usize>> {
+        let c = self.world.channels.get(&id)?;
+        let upto = c
+            .recent
+            .partition_point(|m| before.is_none_or(|b| m.id < b));
+        if upto < limit && !c.recent_complete {
+            return None;
+        }
+        Some(upto.saturating_sub(limit)..upto)
+    }
+
+    /// HISTORY from the ring: programs get the shared rendered lines, the other dialects rows.
+    fn recent_history(&mut self, conn: ConnId, id: i64, range: Range<usize>, shown: &str) {
+        let c = &self.world.channels[&id];
+        if self.is_person(conn) || self.is_irc(conn) {
+            let rows: Vec<HistoryRow> = c
+                .recent
+                .range(range)
+                .map(|m| HistoryRow {
+                    id: m.id,
+                    time_ms: m.time_ms,
+                    sender: m.sender,
+                    channel: Some(id),
+                    recipient: None,
+                    text: m.text.to_string(),
+                })
+                .collect();
+            return self.history_rows(conn, shown, &rows);
+        }
+        let lines: Vec<Line> = c
+            .recent
+            .range(range)
+            .map(|m| {
+                let line = m.hist.get_or_init(|| {
+                    let view = MessageView {
+                        id: m.id,
+                        time_ms: m.time_ms,
+                        sender: self.world.name_of(m.sender),
+                        target: &c.name,
+                        text: &m.text,
+                    };
+                    render::data(&Data::Hist(view))
+                });
+                line.clone()
+            })
+            .collect();
+        let count = lines.len().to_string();
+        self.reply(conn, lines, Verb::History, &[shown, &count]);
+    }
+
+    /// HISTORY's answer: the rows in the session's dialect, then `OK HISTORY`.
+    fn history_rows(&mut self, conn: ConnId, target: &str, rows: &[HistoryRow]) {
         if self.is_irc(conn) {
-            return self.irc_history(conn, &target, &rows);
+            return self.irc_history(conn, target, rows);
         }
         let lines: Vec<Line> = rows
             .iter()
             .filter_map(|r| self.hist_line(conn, r))
             .collect();
         let count = lines.len().to_string();
-        self.reply(conn, lines, Verb::History, &[&target, &count]);
+        self.reply(conn, lines, Verb::History, &[target, &count]);
     }
 
     fn hist_line(&self, conn: ConnId, r: &HistoryRow) -> Option<Line> {

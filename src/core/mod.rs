@@ -163,7 +163,7 @@ pub struct Core {
 impl Core {
     /// A core starting from what the store loaded.
     pub fn new(settings: Settings, snapshot: Snapshot) -> Core {
-        let world = World::from_snapshot(&snapshot, settings.limits.history_default);
+        let world = World::from_snapshot(&snapshot, settings.limits.history_max);
         Core {
             bans: Bans::new(snapshot.bans.clone(), snapshot.max_ban_id),
             settings,

@@ -80,6 +80,10 @@ impl World {
                 w.remember(c, m.id, m.time_ms, m.sender, text, keep_recent);
             }
         }
+        // a channel with as many messages as were loaded may have older ones on disk
+        for c in w.channels.values_mut() {
+            c.recent_complete = c.recent.len() < keep_recent;
+        }
         w
     }
 }

@@ -99,13 +99,16 @@ pub struct Account {
     pub user: String,
 }
 
-/// A recent channel message, kept for JOIN's replay.
+/// A recent channel message, kept for JOIN's replay and recent HISTORY.
 #[derive(Debug, Clone)]
 pub struct Recent {
     pub id: u64,
     pub time_ms: i64,
     pub sender: i64,
     pub text: Rc<str>,
+    /// Its `HIST` line for programs, rendered at the first HISTORY that shows it and shared
+    /// by the next ones (forgotten when an account is renamed).
+    pub hist: std::cell::OnceCell<crate::proto::render::Line>,
 }
 
 /// A channel: its creator owns it.
@@ -120,7 +123,11 @@ pub struct Channel {
     /// Pending join requests (private channels): account → when.
     pub requests: BTreeMap<i64, i64>,
     pub members: IdSet<i64>,
+    /// The latest `limits.history_max` messages: JOIN replays the last ones, and a HISTORY
+    /// they cover is answered from here without the database.
     pub recent: VecDeque<Recent>,
+    /// `recent` holds the channel's whole history (nothing older was ever dropped from it).
+    pub recent_complete: bool,
     pub topic: Option<Topic>,
     /// IRC modes chatd keeps in memory only (`core::irc::modes`).
     pub modes: super::irc::ChanModes,
@@ -174,6 +181,7 @@ impl World {
                 requests: BTreeMap::new(),
                 members,
                 recent,
+                recent_complete: true,
                 topic: None,
                 modes: Default::default(),
             },
@@ -243,9 +251,11 @@ impl World {
                 time_ms,
                 sender,
                 text,
+                hist: Default::default(),
             });
             while c.recent.len() > keep {
                 c.recent.pop_front();
+                c.recent_complete = false;
             }
         }
     }
@@ -278,8 +288,14 @@ impl World {
         }
     }
 
-    /// Gives an account a new name (its id, and so everything it owns, stays).
+    /// Gives an account a new name (its id, and so everything it owns, stays); the rendered
+    /// history lines, which carry names, are rendered again when next asked for.
     pub fn rename(&mut self, id: i64, new: &str) {
+        for c in self.channels.values_mut() {
+            for m in c.recent.iter_mut() {
+                m.hist.take();
+            }
+        }
         let Some(a) = self.accounts.get_mut(&id) else {
             return;
         };

@@ -331,3 +331,43 @@ fn while_storage_fails_writes_are_refused_and_reads_go_on() {
 mod irc;
 mod rules;
 mod slots;
+
+#[test]
+fn recent_history_comes_from_memory_and_older_pages_from_the_database() {
+    let mut h = Harness::with(|c| c.limits.history_max = 20);
+    let amy = h.user("amy");
+    h.ok(amy, "JOIN #h", "OK JOIN #h");
+    for i in 0..50 {
+        h.line(amy, &format!("MSG #h m{i}"));
+    }
+    h.take(amy);
+    let texts = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter_map(|l| l.rsplit_once(" :").map(|(_, t)| t.to_owned()))
+            .collect()
+    };
+    // the ring holds the 20 latest: answered from memory (what the database says about them
+    // does not matter)
+    h.db.execute("DELETE FROM messages WHERE text = 'm49'", [])
+        .unwrap();
+    h.line(amy, "HISTORY #h 5");
+    let got = h.take(amy);
+    assert_eq!(texts(&got[..5]), ["m45", "m46", "m47", "m48", "m49"]);
+    assert_eq!(got[5], "OK HISTORY #h 5");
+    // a page that reaches past the ring comes from the database, the same way
+    let id_of_m40: i64 =
+        h.db.query_row("SELECT id FROM messages WHERE text = 'm40'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    h.line(amy, &format!("HISTORY #h 20 {id_of_m40}"));
+    let got = h.take(amy);
+    let want: Vec<String> = (20..40).map(|i| format!("m{i}")).collect();
+    assert_eq!(texts(&got[..20]), want);
+    // the lines the ring rendered carry names: a rename shows in the next answer
+    h.line(amy, "RENAME amelia");
+    h.take(amy);
+    h.line(amy, "HISTORY #h 1");
+    assert!(h.take(amy)[0].starts_with("HIST MSG #h amelia "));
+}

@@ -1,5 +1,6 @@
 //! History: a channel filled with M messages, then HISTORY requests from c clients, each with
 //! a window of requests in flight (pipelined; replies come in order); requests/s and latency.
+//! The requests page back from all over the channel, or (`latest`) ask for its latest messages.
 
 use crate::client::{Client, Peer};
 use crate::stats::{CpuMeter, Histogram};
@@ -15,6 +16,7 @@ pub fn run(
     clients: usize,
     window: usize,
     limit: usize,
+    latest: bool,
 ) -> std::io::Result<Report> {
     let channel = format!("#hist{}", std::process::id());
     let mut filler = Client::sign_in(setup.addr, "histfill")?;
@@ -29,12 +31,16 @@ pub fn run(
     }
     let cpu = CpuMeter::start(&setup.pid);
     let started = Instant::now();
+    let span = if latest { 0 } else { span };
     let h = drive(readers, &channel, requests, window, limit, (first, span))?;
     let elapsed = started.elapsed().as_secs_f64();
     let (server_cpu, own_cpu) = cpu.used();
     let mut r = Report::new(
         "history",
-        &format!("M={messages} limit={limit} clients={clients} window {window}"),
+        &format!(
+            "M={messages} limit={limit} clients={clients} window {window}{}",
+            if latest { " latest" } else { "" }
+        ),
     );
     r.num("requests_per_s", h.count() as f64 / elapsed);
     r.latency(&h);
@@ -66,9 +72,14 @@ fn drive(
     while done < total {
         for (i, p) in readers.iter_mut().enumerate() {
             while in_flight[i].len() < window && sent < total {
-                let before = first as usize + limit + (sent * 7919) % span;
-                p.wbuf
-                    .extend_from_slice(format!("HISTORY {channel} {limit} {before}\n").as_bytes());
+                let line = match span {
+                    0 => format!("HISTORY {channel} {limit}\n"),
+                    _ => {
+                        let before = first as usize + limit + (sent * 7919) % span;
+                        format!("HISTORY {channel} {limit} {before}\n")
+                    }
+                };
+                p.wbuf.extend_from_slice(line.as_bytes());
                 in_flight[i].push_back(Instant::now());
                 sent += 1;
             }

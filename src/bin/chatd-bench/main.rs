@@ -98,6 +98,9 @@ enum Scenario {
         window: usize,
         #[arg(long, default_value_t = 100)]
         limit: usize,
+        /// Ask for the latest messages (no `before`) instead of pages from all over.
+        #[arg(long)]
+        latest: bool,
     },
     /// Sustained MSG load: committed messages/s and how far the writer lags.
     Persist {
@@ -246,7 +249,8 @@ fn main() {
             clients,
             window,
             limit,
-        } => history::run(&setup, messages, requests, clients, window, limit),
+            latest,
+        } => history::run(&setup, messages, requests, clients, window, limit, latest),
         Scenario::Persist {
             senders,
             window,

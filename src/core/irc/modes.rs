@@ -254,7 +254,9 @@ impl Core {
             return Ok(arg.is_some_and(|mask| self.set_list(conn, id, i, mask, on)));
         }
         let chan = &self.world.channels[&id].name;
-        let param = arg.filter(|a| !a.is_empty()).unwrap_or("*");
+        let param = arg
+            .filter(|a| !a.is_empty() && !a.contains(' '))
+            .unwrap_or("*");
         let bad = |what: &'static str| Err((696, format!("{chan} {c} {param}"), what));
         if c == 'k' && on && arg.is_none_or(|k| k.is_empty() || k.contains(' ')) {
             return bad("Invalid key");

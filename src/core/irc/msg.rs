@@ -244,6 +244,7 @@ impl Core {
             return;
         }
         let c = &self.world.channels[&id];
+        let want = want.min(self.settings.limits.history_default);
         let skip = c.recent.len().saturating_sub(want);
         let rows: Vec<HistoryRow> = c
             .recent
