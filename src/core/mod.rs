@@ -134,7 +134,8 @@ struct Rendered {
 /// The state machine. See the module doc for the order of calls.
 pub struct Core {
     settings: Settings,
-    sessions: IdMap<ConnId, Session>,
+    /// Boxed: a hash table keeps up to twice the slots it holds, so only pointers are spare.
+    sessions: IdMap<ConnId, Box<Session>>,
     /// The sessions in chat mode (few: people), so protocol deliveries skip the check.
     chat: idmap::IdSet<ConnId>,
     /// The IRC sessions, likewise.

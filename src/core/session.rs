@@ -56,7 +56,7 @@ impl Core {
             irc: irc.then(|| Box::new(super::irc::IrcState::new(self.now.wall_ms))),
         };
         let hello = render::hello(&s.server_name, &s.version, &s.motd);
-        self.sessions.insert(conn, session);
+        self.sessions.insert(conn, Box::new(session));
         self.timers.schedule(conn, self.session_deadline(conn));
         if irc {
             self.irc_conns.insert(conn);

@@ -144,7 +144,8 @@ pub struct Topic {
 /// Accounts and channels, by id and by key.
 #[derive(Debug, Default)]
 pub struct World {
-    pub accounts: IdMap<i64, Account>,
+    /// Boxed, like the core's sessions: the table's spare slots are pointers.
+    pub accounts: IdMap<i64, Box<Account>>,
     pub account_keys: HashMap<String, i64>,
     pub channels: IdMap<i64, Channel>,
     pub channel_keys: HashMap<String, i64>,
@@ -153,16 +154,18 @@ pub struct World {
 impl World {
     pub fn add_account(&mut self, id: i64, name: &str) {
         self.account_keys.insert(key(name), id);
-        self.accounts.entry(id).or_insert_with(|| Account {
-            id,
-            name: name.to_owned(),
-            sessions: Vec::new(),
-            channels: IdSet::default(),
-            last_seen_ms: None,
-            last_ip: None,
-            away: None,
-            last_command_ms: 0,
-            user: name.chars().take(9).collect(),
+        self.accounts.entry(id).or_insert_with(|| {
+            Box::new(Account {
+                id,
+                name: name.to_owned(),
+                sessions: Vec::new(),
+                channels: IdSet::default(),
+                last_seen_ms: None,
+                last_ip: None,
+                away: None,
+                last_command_ms: 0,
+                user: name.chars().take(9).collect(),
+            })
         });
     }
 
@@ -201,7 +204,7 @@ impl World {
     }
 
     pub fn account_by_name(&self, name: &str) -> Option<&Account> {
-        by_key(&self.account_keys, name).and_then(|id| self.accounts.get(&id))
+        by_key(&self.account_keys, name).and_then(|id| self.accounts.get(&id).map(|a| &**a))
     }
 
     pub fn channel_by_name(&self, name: &str) -> Option<&Channel> {

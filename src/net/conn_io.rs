@@ -79,6 +79,7 @@ impl EventLoop {
             self.dirty.push(slot);
         }
         c.queue(bytes);
+        self.unflushed += bytes.len();
     }
 
     /// Queues a reply's data line: not counted against the send queue (a prompt reader gets
@@ -91,6 +92,7 @@ impl EventLoop {
             self.dirty.push(slot);
         }
         c.queue_data(bytes);
+        self.unflushed += bytes.len();
     }
 
     /// The client does not read: tell the core, say BYE if it fits, and close at once.
@@ -175,6 +177,7 @@ impl EventLoop {
     }
 
     pub(super) fn flush_dirty(&mut self) {
+        self.unflushed = 0;
         let mut dirty = std::mem::take(&mut self.dirty);
         dirty.sort_unstable();
         dirty.dedup();

@@ -43,6 +43,10 @@ const READS_PER_TURN: usize = 8;
 /// long (chatd-bench's handshake storm: 2 keeps chat latency near its quiet level and the
 /// handshake rate where 8 or no cap had it).
 const HANDSHAKES_PER_TURN: usize = 2;
+/// Output queued in one turn past which the loop writes it out before it goes on: a burst of
+/// completions (a storm of logins, each telling every user ONLINE) then never holds more
+/// than this in the connections' buffers, so it leaves no memory behind.
+const FLUSH_AT: usize = 64 * 1024;
 /// How long a closing connection may take to drain its last lines.
 const LINGER: Duration = Duration::from_secs(2);
 
@@ -114,6 +118,8 @@ pub struct EventLoop {
     scratch: Vec<u8>,
     /// Handshake reads left this turn.
     handshakes_left: usize,
+    /// Bytes queued for clients since the last `flush_dirty`.
+    unflushed: usize,
     stopping: Option<Instant>,
     max_lag: u64,
     /// Connections not read while the writer lags; pumped again when it catches up.
@@ -146,6 +152,7 @@ impl EventLoop {
             lingering: VecDeque::new(),
             scratch: vec![0; 16 * 1024],
             handshakes_left: HANDSHAKES_PER_TURN,
+            unflushed: 0,
             stopping: None,
             max_lag: parts.max_lag,
             paused: Vec::new(),
@@ -282,7 +289,13 @@ impl EventLoop {
                         "READY=1"
                     });
                 }
-                LoopMsg::Done(done) => self.input(Input::Done(done)),
+                LoopMsg::Done(done) => {
+                    self.input(Input::Done(done));
+                    if self.unflushed > FLUSH_AT {
+                        self.writer.flush(); // the writer has the jobs before clients see OKs
+                        self.flush_dirty();
+                    }
+                }
                 LoopMsg::Reload(settings) => self.reload(*settings),
                 LoopMsg::Tls(config) => {
                     self.tls = Some(config);
