@@ -82,6 +82,8 @@ pub struct IrcState {
     pub sasl: Option<String>,
     pub invisible: bool,
     pub oper: bool,
+    /// User mode `+B`: a bot (WHO flag `B`, WHOIS 335, the `bot` tag on its messages).
+    pub bot: bool,
     /// The label of a command whose reply waits on a job.
     pub label: Option<String>,
     /// Lines for after the command's reply, outside its label: a message to oneself, as

@@ -1,7 +1,7 @@
 //! MODE on IRC. Channel modes: `+o`/`+v` (operators are chatd's channel operators), `+i`
 //! (a private channel), and `+t`, `+s`, `+k`, `+l`, `+m`, `+n` and the mask lists `+b`
 //! (bans), `+e` (their exceptions) and `+I` (invitations past +i), kept in memory only (server
-//! bans are BAN's). User modes: `+i`, and `+o` by OPER.
+//! bans are BAN's). User modes: `+i`, `+B` (a bot), and `+o` by OPER.
 
 use crate::core::Core;
 use crate::core::idmap::IdSet;
@@ -96,6 +96,7 @@ impl Core {
                 ""
             });
             m.push_str(if st.is_some_and(|s| s.oper) { "o" } else { "" });
+            m.push_str(if st.is_some_and(|s| s.bot) { "B" } else { "" });
             let line = self.num(conn, 221).arg(&m).line();
             return self.irc_send(conn, line);
         };
@@ -104,10 +105,11 @@ impl Core {
         for c in modes.chars() {
             match c {
                 '+' | '-' => on = c == '+',
-                'i' | 'o' if c == 'i' || !on => {
+                'i' | 'B' | 'o' if c != 'o' || !on => {
                     if let Some(s) = self.irc_state_mut(conn) {
                         match c {
                             'i' => s.invisible = on,
+                            'B' => s.bot = on,
                             _ => s.oper = false,
                         }
                     }

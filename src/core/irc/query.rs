@@ -12,6 +12,7 @@ struct Seen {
     away: Option<String>,
     oper: bool,
     invisible: bool,
+    bot: bool,
     tls: bool,
     account: bool,
     signon_ms: i64,
@@ -53,6 +54,7 @@ impl Core {
                 .map(|w| w.text.clone().unwrap_or_else(|| "away".into())),
             oper: st.is_some_and(|st| st.oper) || self.is_admin(id),
             invisible: st.is_some_and(|st| st.invisible),
+            bot: st.is_some_and(|st| st.bot),
             tls: s.tls,
             account: id > 0,
             signon_ms: st.map_or(a.last_seen_ms.unwrap_or(0), |st| st.signon_ms),
@@ -100,6 +102,9 @@ impl Core {
             let mut flags = if s.away.is_some() { "G" } else { "H" }.to_owned();
             if s.oper {
                 flags.push('*');
+            }
+            if s.bot {
+                flags.push('B');
             }
             let chan_name = match chan {
                 Some(c) => {
@@ -167,6 +172,9 @@ impl Core {
         self.irc_send(conn, line);
         if s.oper {
             self.irc_num(conn, 313, &n, "is an IRC operator");
+        }
+        if s.bot {
+            self.irc_num(conn, 335, &n, "is a bot");
         }
         if let Some(away) = &s.away {
             self.irc_num(conn, 301, &n, away);

@@ -378,6 +378,7 @@ impl Core {
         let l = &self.settings.limits;
         vec![
             "AWAYLEN=390".into(),
+            "BOT=B".into(),
             "CASEMAPPING=ascii".into(),
             "CHANLIMIT=#:".to_owned() + &l.channels_per_user.to_string(),
             "CHANMODES=beI,k,l,imnst".into(),

@@ -40,6 +40,18 @@ impl Core {
         }
     }
 
+    /// True if the account named `name` has an IRC session in bot mode (`+B`).
+    fn is_bot(&self, name: &str) -> bool {
+        let sessions = self
+            .world
+            .account_by_name(name)
+            .map(|a| a.sessions.as_slice());
+        sessions
+            .unwrap_or_default()
+            .iter()
+            .any(|s| self.irc_state(*s).is_some_and(|st| st.bot))
+    }
+
     /// True if the IRC session wants its own messages back.
     pub(in crate::core) fn irc_echoes(&self, conn: ConnId) -> bool {
         self.has_cap(conn, cap::ECHO_MESSAGE)
@@ -140,6 +152,10 @@ impl Core {
             if let Some(c) = &r.client_tags {
                 sep(&mut t);
                 t.push_str(c);
+            }
+            if r.message && self.is_bot(&r.ev.subject) {
+                sep(&mut t);
+                t.push_str("bot");
             }
         }
         let account = (r.message && caps & cap::ACCOUNT_TAG != 0)

@@ -124,3 +124,30 @@ fn native_events_reach_irc_in_irc_form_and_back() {
     assert_eq!(h.take(amy), ["PART #c gina :bye"]);
     assert_eq!(h.take(g), [":gina!gina@127.0.0.1 PART #c :bye"]);
 }
+
+#[test]
+fn bot_mode_shows_in_who_whois_and_a_tag() {
+    let mut h = irc_harness();
+    let bot = guest(&mut h, "robo");
+    let user = h.connect_irc();
+    h.line(user, "CAP REQ :message-tags");
+    h.line(user, "NICK ann");
+    h.line(user, "USER ann 0 * :Ann");
+    h.line(user, "CAP END");
+    h.take(user);
+    h.line(bot, "MODE robo +B");
+    assert_eq!(h.take(bot), [":robo MODE robo :+B"]);
+    h.line(bot, "PRIVMSG ann :beep");
+    let got = h.take(user);
+    assert!(
+        got[0].starts_with("@msgid=") && got[0].contains(";bot "),
+        "{got:?}"
+    );
+    h.line(user, "WHO robo");
+    assert!(h.take(user)[0].contains(" robo HB :0 robo"));
+    h.line(user, "WHOIS robo");
+    assert!(
+        h.take(user)
+            .contains(&":S 335 ann robo :is a bot".to_owned())
+    );
+}
