@@ -379,8 +379,13 @@ impl Core {
         let invite = invite.arg(who).arg(&chan).line();
         let to: Vec<ConnId> = self.world.sessions_of(target).collect();
         let to: Vec<ConnId> = to.into_iter().filter(|s| self.is_irc(*s)).collect();
+        let account = format!("account={}", self.world.name_of(me));
         for s in to {
-            self.irc_send(s, invite.clone());
+            let line = match me > 0 && self.has_cap(s, super::cap::ACCOUNT_TAG) {
+                true => crate::proto::irc::with_tag(&invite, &account),
+                false => invite.clone(),
+            };
+            self.irc_send(s, line);
         }
     }
 

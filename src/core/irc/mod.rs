@@ -144,12 +144,10 @@ impl Core {
     /// Sends a line to an IRC session, with `time` when it asked for server-time.
     pub(super) fn irc_send(&mut self, conn: ConnId, line: String) {
         let line = if self.has_cap(conn, cap::SERVER_TIME) {
-            let mut s = String::with_capacity(line.len() + 32);
-            s.push_str("@time=");
-            crate::time::push_rfc3339(&mut s, self.now.wall_ms);
-            s.push(' ');
-            s.push_str(&line);
-            s
+            let mut time = String::with_capacity(32);
+            time.push_str("time=");
+            crate::time::push_rfc3339(&mut time, self.now.wall_ms);
+            irc::with_tag(&line, &time)
         } else {
             line
         };
