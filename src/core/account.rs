@@ -158,13 +158,14 @@ impl Core {
         s.account = Some(account);
         s.login_deadline_ms = None;
         self.slots.logged_in(conn, s.seq);
-        let ip = s.ip.to_string();
+        let addr = s.ip;
+        let ip = addr.to_string();
         log::info!("login {name} from {ip}");
         self.world.add_account(account, name);
         let a = self.world.accounts.get_mut(&account).expect("added above");
         a.sessions.push(conn);
         a.last_seen_ms = Some(self.now.wall_ms);
-        a.last_ip = Some(ip.clone());
+        a.last_ip = Some(addr);
         a.last_command_ms = self.now.mono_ms;
         if a.sessions.len() == 1 {
             let others = self.logged_in_sessions();

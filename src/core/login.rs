@@ -56,7 +56,7 @@ impl Core {
     fn attempt(&self, conn: ConnId, name: &str, exempt: Option<bool>) -> Attempt {
         let addr = self.sessions[&conn].ip;
         let last = self.world.account_by_name(name).and_then(|a| {
-            let ip: std::net::IpAddr = a.last_ip.as_deref()?.parse().ok()?;
+            let ip = a.last_ip?;
             Some(addr_group(ip))
         });
         Attempt {
@@ -86,7 +86,7 @@ impl Core {
         let password = match self
             .sessions
             .get_mut(&conn)
-            .and_then(|s| s.pending.as_mut())
+            .and_then(|s| s.pending.as_deref_mut())
         {
             Some(Pending::Login { password, .. } | Pending::Oper { password, .. }) => {
                 std::mem::take(password)

@@ -70,6 +70,9 @@ use timers::Timers;
 /// was acknowledged but lost in a crash is never given to another message.
 pub const UNCLEAN_ID_GAP: u64 = 1_000_000;
 
+/// Outputs the queue keeps room for once a burst is over.
+const OUTPUTS_KEPT: usize = 1024;
+
 /// The owner of a channel nobody owns (a default channel): no account has this id.
 pub const NO_OWNER: i64 = 0;
 
@@ -214,9 +217,14 @@ impl Core {
         }
     }
 
-    /// The next thing to do, in order.
+    /// The next thing to do, in order. When the queue runs empty after a burst (an event to
+    /// thousands of sessions), its memory goes back.
     pub fn poll_output(&mut self) -> Option<Output> {
-        self.out.pop_front()
+        let next = self.out.pop_front();
+        if next.is_none() && self.out.capacity() > OUTPUTS_KEPT {
+            self.out.shrink_to(OUTPUTS_KEPT);
+        }
+        next
     }
 
     /// True if the connection may take its next line now.

@@ -224,12 +224,13 @@ impl Core {
             ips.join(",")
         };
         let a = &self.world.accounts[&id];
+        let last_ip = a.last_ip.map(|ip| ip.to_string());
         let whois = Data::Whois {
             name: &name,
             status: self.world.presence(id),
             ips: &ips,
             last_seen_ms: a.last_seen_ms,
-            last_ip: a.last_ip.as_deref(),
+            last_ip: last_ip.as_deref(),
             transports: transports(tls, plain),
         };
         let lines = self.data_line(conn, &whois).into_iter().collect();

@@ -50,7 +50,7 @@ impl Core {
             text: text.as_deref(),
         });
         let a = self.world.accounts.get_mut(&account).expect("found above");
-        a.away = Some(Away { text, auto });
+        a.away = Some(Box::new(Away { text, auto }));
         let to = self.world.sharing_sessions(account);
         self.fan_out(to, &line, None);
     }

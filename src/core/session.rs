@@ -166,7 +166,7 @@ impl Core {
             Ok(proto) => {
                 // kept to word the reply; never a password
                 let secret = proto.starts_with("REGISTER ") || proto.starts_with("LOGIN ");
-                self.sessions.get_mut(&conn)?.asked = (!secret).then(|| proto.clone());
+                self.sessions.get_mut(&conn)?.asked = (!secret).then(|| proto.as_str().into());
                 Some(proto)
             }
             Err(text) => {
@@ -199,13 +199,13 @@ impl Core {
     /// Marks the session as waiting on a job; its input is held until `finish_pending`.
     pub(super) fn start_pending(&mut self, conn: ConnId, pending: Pending) {
         if let Some(s) = self.sessions.get_mut(&conn) {
-            s.pending = Some(pending);
+            s.pending = Some(Box::new(pending));
         }
     }
 
     /// Ends a wait: returns what it was, and lets the connection's input flow again.
     pub(super) fn finish_pending(&mut self, conn: ConnId) -> Option<Pending> {
-        let pending = self.sessions.get_mut(&conn)?.pending.take();
+        let pending = self.sessions.get_mut(&conn)?.pending.take().map(|p| *p);
         self.out.push_back(Output::Resume(conn));
         pending
     }

@@ -53,7 +53,7 @@ impl World {
             w.add_account(a.id, &a.name);
             let acc = w.accounts.get_mut(&a.id).expect("just added");
             acc.last_seen_ms = a.last_seen_ms;
-            acc.last_ip = a.last_ip.clone();
+            acc.last_ip = a.last_ip.as_deref().and_then(|t| t.parse().ok());
         }
         for c in &snap.channels {
             w.add_channel(c.id, &c.name, c.owner);

@@ -62,7 +62,8 @@ pub struct Session {
     /// The connection came in over TLS.
     pub tls: bool,
     pub account: Option<i64>,
-    pub pending: Option<Pending>,
+    /// Boxed: most sessions wait on nothing most of the time.
+    pub pending: Option<Box<Pending>>,
     pub last_rx_ms: u64,
     pub ping_sent_ms: Option<u64>,
     pub login_deadline_ms: Option<u64>,
@@ -73,7 +74,7 @@ pub struct Session {
     /// Chat mode: the channel plain lines go to.
     pub current: Option<i64>,
     /// Chat mode: the protocol line the person's last command became (its OK is read with it).
-    pub asked: Option<String>,
+    pub asked: Option<Box<str>>,
     /// The connection's number, in the order they came (`slots::Slots`).
     pub seq: u64,
     /// Admitted into an admin slot: must log in as an admin soon.
@@ -90,13 +91,28 @@ pub struct Account {
     pub sessions: Vec<ConnId>,
     pub channels: IdSet<i64>,
     pub last_seen_ms: Option<i64>,
-    pub last_ip: Option<String>,
-    pub away: Option<Away>,
+    pub last_ip: Option<IpAddr>,
+    /// Boxed: few are away at once.
+    pub away: Option<Box<Away>>,
     /// When the account last sent a command (monotonic ms), for going away by itself.
     pub last_command_ms: u64,
+    /// The USER name of its IRC session, for its IRC mask (`Account::user`).
+    pub user: Option<Box<str>>,
+}
+
+impl Account {
     /// The user part of its IRC mask (`nick!user@host`): the USER name of its IRC session, or
     /// its name; up to 9 characters.
-    pub user: String,
+    pub fn user(&self) -> &str {
+        match &self.user {
+            Some(u) => u,
+            None => self
+                .name
+                .char_indices()
+                .nth(9)
+                .map_or(&self.name[..], |(i, _)| &self.name[..i]),
+        }
+    }
 }
 
 /// A recent channel message, kept for JOIN's replay and recent HISTORY.
@@ -164,7 +180,7 @@ impl World {
                 last_ip: None,
                 away: None,
                 last_command_ms: 0,
-                user: name.chars().take(9).collect(),
+                user: None,
             })
         });
     }

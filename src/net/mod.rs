@@ -46,7 +46,7 @@ const HANDSHAKES_PER_TURN: usize = 2;
 /// Output queued in one turn past which the loop writes it out before it goes on: a burst of
 /// completions (a storm of logins, each telling every user ONLINE) then never holds more
 /// than this in the connections' buffers, so it leaves no memory behind.
-const FLUSH_AT: usize = 64 * 1024;
+const FLUSH_AT: usize = 16 * 1024;
 /// How long a closing connection may take to drain its last lines.
 const LINGER: Duration = Duration::from_secs(2);
 

@@ -45,7 +45,7 @@ impl Core {
         let st = irc.map(|(_, st)| st);
         Some(Seen {
             nick: a.name.clone(),
-            user: a.user.clone(),
+            user: a.user().to_owned(),
             host: s.ip.to_string(),
             realname: st.map_or(a.name.clone(), |st| st.realname.clone()),
             away: a

@@ -298,7 +298,7 @@ impl Core {
         };
         let user = self.irc_state(conn).and_then(|s| s.user.clone());
         if let (Some(a), Some(user)) = (self.world.accounts.get_mut(&me), user) {
-            a.user = user;
+            a.user = Some(user.into_boxed_str());
         }
         if let Some(s) = self.irc_state_mut(conn) {
             s.registered = true;

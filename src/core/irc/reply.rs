@@ -24,7 +24,12 @@ impl Core {
     /// The `nick!user@host` of a name: the account's user field and its last address.
     pub(in crate::core) fn mask_of(&self, name: &str) -> String {
         match self.world.account_by_name(name) {
-            Some(a) => irc::mask(&a.name, &a.user, a.last_ip.as_deref().unwrap_or("chatd")),
+            Some(a) => {
+                let host = a
+                    .last_ip
+                    .map_or_else(|| "chatd".to_owned(), |ip| ip.to_string());
+                irc::mask(&a.name, a.user(), &host)
+            }
             None => irc::mask(name, name, "chatd"),
         }
     }
