@@ -84,6 +84,8 @@ pub struct IrcState {
     pub oper: bool,
     /// User mode `+B`: a bot (WHO flag `B`, WHOIS 335, the `bot` tag on its messages).
     pub bot: bool,
+    /// User mode `+w`: receives WALLOPS.
+    pub wallops: bool,
     /// The label of a command whose reply waits on a job.
     pub label: Option<String>,
     /// Lines for after the command's reply, outside its label: a message to oneself, as
@@ -246,6 +248,8 @@ impl Core {
             "RENAME" => self.irc_rename(conn, p),
             "CHATHISTORY" => self.irc_chathistory(conn, p),
             "KILL" => self.irc_kill(conn, p),
+            "WALLOPS" => self.irc_wallops(conn, p),
+            "LINKS" => self.irc_num(conn, 365, "*", "End of /LINKS list"),
             "WHOWAS" => self.irc_whowas(conn, p),
             "TIME" => {
                 let now = crate::time::rfc3339(self.now.wall_ms);

@@ -1,7 +1,7 @@
 //! MODE on IRC. Channel modes: `+o`/`+v` (operators are chatd's channel operators), `+i`
 //! (a private channel), and `+t`, `+s`, `+k`, `+l`, `+m`, `+n` and the mask lists `+b`
 //! (bans), `+e` (their exceptions) and `+I` (invitations past +i), kept in memory only (server
-//! bans are BAN's). User modes: `+i`, `+B` (a bot), and `+o` by OPER.
+//! bans are BAN's). User modes: `+i`, `+B` (a bot), `+w` (WALLOPS), and `+o` by OPER.
 
 use crate::core::Core;
 use crate::core::idmap::IdSet;
@@ -105,11 +105,12 @@ impl Core {
         for c in modes.chars() {
             match c {
                 '+' | '-' => on = c == '+',
-                'i' | 'B' | 'o' if c != 'o' || !on => {
+                'i' | 'B' | 'w' | 'o' if c != 'o' || !on => {
                     if let Some(s) = self.irc_state_mut(conn) {
                         match c {
                             'i' => s.invisible = on,
                             'B' => s.bot = on,
+                            'w' => s.wallops = on,
                             _ => s.oper = false,
                         }
                     }

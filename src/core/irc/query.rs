@@ -395,5 +395,35 @@ impl Core {
     }
 }
 
+impl Core {
+    /// `WALLOPS :text` (IRC operators): to every IRC session with `+w`, and the sender.
+    pub(super) fn irc_wallops(&mut self, conn: ConnId, p: &[&str]) {
+        let Some(&text) = p.first() else {
+            return self.need_more(conn, "WALLOPS");
+        };
+        if !self.irc_state(conn).is_some_and(|s| s.oper) {
+            let line = self.num(conn, 481);
+            let line = line
+                .text("Permission Denied- You're not an IRC operator")
+                .line();
+            return self.irc_send(conn, line);
+        }
+        let mask = self.mask_of(&self.nick(conn));
+        let line = crate::proto::irc::Out::new(Some(&mask), "WALLOPS")
+            .text(text)
+            .line();
+        let mut to: Vec<ConnId> = self
+            .irc_conns
+            .iter()
+            .copied()
+            .filter(|c| *c != conn && self.irc_state(*c).is_some_and(|s| s.wallops))
+            .collect();
+        to.push(conn);
+        for c in to {
+            self.irc_send(c, line.clone());
+        }
+    }
+}
+
 /// How many departed IRC users WHOWAS remembers.
 const WHOWAS_KEPT: usize = 100;

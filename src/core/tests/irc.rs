@@ -151,3 +151,23 @@ fn bot_mode_shows_in_who_whois_and_a_tag() {
             .contains(&":S 335 ann robo :is a bot".to_owned())
     );
 }
+
+#[test]
+fn wallops_reach_those_with_w_and_need_an_operator() {
+    let mut h = irc_harness();
+    let a = guest(&mut h, "ann");
+    let b = guest(&mut h, "bea");
+    let c = guest(&mut h, "cid");
+    h.line(b, "MODE bea +w");
+    assert_eq!(h.take(b), [":bea MODE bea :+w"]);
+    h.line(a, "WALLOPS :hello");
+    assert_eq!(
+        h.take(a)[0],
+        ":S 481 ann :Permission Denied- You're not an IRC operator"
+    );
+    h.core.irc_state_mut(a).unwrap().oper = true;
+    h.line(a, "WALLOPS :hello");
+    assert_eq!(h.take(a), [":ann!ann@127.0.0.1 WALLOPS :hello"]);
+    assert_eq!(h.take(b), [":ann!ann@127.0.0.1 WALLOPS :hello"]);
+    assert!(h.take(c).is_empty());
+}
