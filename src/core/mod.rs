@@ -22,13 +22,15 @@
 //! AUDIT), `chanadmin` (CHANNEL PRIVATE|PUBLIC|DROP, REQUESTS, ACCEPT, REJECT), `topic`
 //! (TOPIC), `ban` (BAN, UNBAN, BANS), `quota` (channels per account, registrations per
 //! address), `guard` (flood and login limits), `timers`, `help`, `lobby` (the default channels
-//! a new account lands in).
+//! a new account lands in), `deliver` (events to their recipients, once per dialect), `irc`
+//! (the IRC dialect's commands and forms over the same world).
 
 mod account;
 pub(crate) mod addr;
 mod ban;
 mod chan;
 mod chanadmin;
+mod deliver;
 mod dispatch;
 mod fail;
 mod guard;
@@ -57,7 +59,7 @@ pub use snapshot::Snapshot;
 pub use state::Topic;
 
 use crate::jobs::{AuthJob, Completion, ConnId, StoreJob};
-use crate::proto::{Code, Data, Event, Frame, Verb, human, render, render::Line};
+use crate::proto::{Code, Data, Frame, Verb, human, render, render::Line};
 use crate::time::Now;
 use ban::Bans;
 use idmap::IdMap;
@@ -367,100 +369,6 @@ impl Core {
     /// True for an IRC session.
     fn is_irc(&self, conn: ConnId) -> bool {
         !self.irc_conns.is_empty() && self.irc_conns.contains(&conn)
-    }
-
-    /// Whom an act's event skips: the session that did it gets the OK instead, but an IRC
-    /// client sees its own JOIN, PART, KICK, TOPIC and NICK as the others do.
-    fn others(&self, conn: ConnId) -> Option<ConnId> {
-        (!self.is_irc(conn)).then_some(conn)
-    }
-
-    /// The sender sees their own message as the others do when they are a person, or an IRC
-    /// client with `echo-message` (a program gets the OK).
-    fn echo(&mut self, conn: ConnId, event: &Rendered) {
-        if self.chat.contains(&conn) || self.irc_echoes(conn) {
-            self.deliver(conn, event);
-        }
-    }
-
-    /// An event rendered once for each dialect present: for programs always, for people only
-    /// while someone is in chat mode, for IRC while someone speaks it.
-    fn rendered(&self, event: &Event) -> Rendered {
-        self.rendered_as(event, &irc::Sent::default())
-    }
-
-    /// `rendered`, for a message sent from IRC with its NOTICE flag and client tags.
-    fn rendered_as(&self, event: &Event, sent: &irc::Sent) -> Rendered {
-        let people = if self.chat.is_empty() {
-            None
-        } else {
-            human::event(event).map(person_line)
-        };
-        let irc = (!self.irc_conns.is_empty()).then(|| self.irc_rendered(event, sent));
-        Rendered {
-            proto: render::event(event),
-            people,
-            irc,
-        }
-    }
-
-    /// Sends an event to one session.
-    fn send_event(&mut self, conn: ConnId, event: &Event) {
-        let rendered = self.rendered(event);
-        self.deliver(conn, &rendered);
-    }
-
-    /// Queues a rendered event for one session, in its dialect.
-    fn deliver(&mut self, conn: ConnId, event: &Rendered) {
-        if self.is_irc(conn) {
-            return self.irc_deliver(conn, event);
-        }
-        let line = if self.chat.is_empty() || !self.chat.contains(&conn) {
-            &event.proto
-        } else {
-            match &event.people {
-                Some(line) => line,
-                None => return,
-            }
-        };
-        self.out.push_back(Output::Send(conn, line.clone()));
-    }
-
-    /// Sends an event to each connection in `to` but `except`.
-    fn fan_out(&mut self, to: Vec<ConnId>, event: &Rendered, except: Option<ConnId>) {
-        for c in to.into_iter().filter(|c| Some(*c) != except) {
-            self.deliver(c, event);
-        }
-    }
-
-    /// Sends an event to every session of the channel's members but `except`, without building
-    /// a list first (the delivery path of every message).
-    fn fan_out_channel(&mut self, channel: i64, event: &Rendered, except: Option<ConnId>) {
-        let members = self.world.channels.get(&channel).map(|c| &c.members);
-        let mut irc = Vec::new();
-        for m in members.into_iter().flatten() {
-            let Some(a) = self.world.accounts.get(m) else {
-                continue;
-            };
-            for &s in a.sessions.iter().filter(|s| Some(**s) != except) {
-                if !self.irc_conns.is_empty() && self.irc_conns.contains(&s) {
-                    irc.push(s);
-                    continue;
-                }
-                let line = if self.chat.is_empty() || !self.chat.contains(&s) {
-                    &event.proto
-                } else {
-                    match &event.people {
-                        Some(line) => line,
-                        None => continue,
-                    }
-                };
-                self.out.push_back(Output::Send(s, line.clone()));
-            }
-        }
-        for s in irc {
-            self.irc_deliver(s, event);
-        }
     }
 }
 

@@ -3,22 +3,29 @@
 //! labeled-response), and the IRC commands, which act on the same world as the native ones
 //! and mostly call the same handlers. Wire text is built in `proto::irc`.
 //!
-//! Submodules: `register` (CAP, NICK, USER, PASS, AUTHENTICATE, the welcome burst, guests,
-//! OPER, QUIT), `reply` (events, replies and failures in IRC form, tags per recipient,
-//! labels), `chan` (JOIN, PART, NAMES, TOPIC, KICK, LIST, INVITE, KNOCK), `modes` (MODE),
-//! `query` (WHO, WHOIS, USERHOST, ISON, AWAY, LUSERS, MOTD), `msg` (PRIVMSG, NOTICE, TAGMSG,
-//! CHATHISTORY).
+//! Submodules: `register` (CAP, NICK, USER, PASS, guests, QUIT), `sasl` (AUTHENTICATE, PASS
+//! logins, OPER), `welcome` (the 001-005 burst), `reply` (events, replies and failures in IRC
+//! form, tags per recipient), `label` (labeled-response), `chan` (JOIN, PART, NAMES, TOPIC, guests' channels),
+//! `invite` (KICK, LIST, INVITE, KNOCK), `modes` (MODE), `lists` (+b, +e, +I), `query` (WHO, WHOIS, USERHOST, ISON,
+//! AWAY, WALLOPS), `server` (LUSERS, MOTD, KILL, WHOWAS), `msg` (PRIVMSG, NOTICE, TAGMSG,
+//! CHATHISTORY, RENAME).
 //!
 //! Guests (`[irc] guests`) are accounts that live in memory under negative ids, and so are
 //! channels only guests were ever in: the store drops every job about them
 //! (`StoreJob::in_memory_only`), and they vanish when their last session or member leaves.
 
 mod chan;
+mod invite;
+mod label;
+mod lists;
 mod modes;
 mod msg;
 mod query;
 mod register;
 mod reply;
+mod sasl;
+mod server;
+mod welcome;
 
 use super::Core;
 use crate::jobs::ConnId;

@@ -3,6 +3,7 @@
 //! (bans), `+e` (their exceptions) and `+I` (invitations past +i), kept in memory only (server
 //! bans are BAN's). User modes: `+i`, `+B` (a bot), `+w` (WALLOPS), and `+o` by OPER.
 
+use super::lists::LISTS;
 use crate::core::Core;
 use crate::core::idmap::IdSet;
 use crate::jobs::{ConnId, StoreJob};
@@ -26,40 +27,6 @@ pub struct ChanModes {
     pub lists: [Vec<(String, String, i64)>; 3],
     /// When the channel was made here (seconds; 0: before this start), for 329.
     pub created_secs: i64,
-}
-
-/// The list modes: letter, list numeric, end numeric, what.
-const LISTS: [(char, u16, u16, &str); 3] = [
-    ('b', 367, 368, "channel ban list"),
-    ('e', 348, 349, "channel exception list"),
-    ('I', 346, 347, "channel invite list"),
-];
-
-/// A `nick!user@host` mask with `*` and `?` matches `who`, ASCII case-insensitive.
-pub fn mask_matches(mask: &str, who: &str) -> bool {
-    fn m(p: &[u8], s: &[u8]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => m(&p[1..], s) || (!s.is_empty() && m(p, &s[1..])),
-            (Some(b'?'), Some(_)) => m(&p[1..], &s[1..]),
-            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => m(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    m(mask.as_bytes(), who.as_bytes())
-}
-
-impl ChanModes {
-    /// True if a `b` mask matches `who` and no `e` mask does.
-    pub fn banned(&self, who: &str) -> bool {
-        let hit = |l: &Vec<(String, String, i64)>| l.iter().any(|(m, ..)| mask_matches(m, who));
-        hit(&self.lists[0]) && !hit(&self.lists[1])
-    }
-
-    /// True if an `I` mask matches `who`.
-    pub fn invex(&self, who: &str) -> bool {
-        self.lists[2].iter().any(|(m, ..)| mask_matches(m, who))
-    }
 }
 
 impl Core {
@@ -289,36 +256,6 @@ impl Core {
             _ => return Err((472, c.to_string(), "is unknown mode char to me")),
         };
         Ok(changed)
-    }
-
-    /// 367/348/346 per entry of list `i`, then its end.
-    fn send_list(&mut self, conn: ConnId, id: i64, i: usize) {
-        let (_, n, end, what) = LISTS[i];
-        let c = &self.world.channels[&id];
-        let chan = c.name.clone();
-        let rows = c.modes.lists[i].clone();
-        for (mask, by, at) in rows {
-            let line = self.num(conn, n).arg(&chan).arg(&mask).arg(&by);
-            let line = line.arg(&at.to_string()).line();
-            self.irc_send(conn, line);
-        }
-        self.irc_num(conn, end, &chan, &format!("End of {what}"));
-    }
-
-    /// Adds or removes a mask of list `i`; true if the list changed.
-    fn set_list(&mut self, conn: ConnId, id: i64, i: usize, mask: &str, on: bool) -> bool {
-        let by = self.nick(conn);
-        let at = self.now.wall_ms / 1000;
-        let list = &mut self.world.channels.get_mut(&id).expect("known").modes.lists[i];
-        let at_index = list.iter().position(|(m, ..)| m.eq_ignore_ascii_case(mask));
-        match (on, at_index) {
-            (true, None) => list.push((mask.to_owned(), by, at)),
-            (false, Some(j)) => {
-                list.remove(j);
-            }
-            _ => return false,
-        }
-        true
     }
 
     /// `+o`/`-o` (a channel operator, stored) or `+v`/`-v` (in memory).
