@@ -3,8 +3,10 @@
 //! it) and the lines are shared by its recipients (`deliver`, `fan_out`, `fan_out_channel`,
 //! the path of every message). Who sees their own act (`others`, `echo`) is decided here too.
 
+use super::idmap::IdSet;
 use super::{Core, Output, Rendered, irc, person_line};
 use crate::jobs::ConnId;
+use crate::proto::render::Line;
 use crate::proto::{Event, human, render};
 
 impl Core {
@@ -54,15 +56,9 @@ impl Core {
         if self.is_irc(conn) {
             return self.irc_deliver(conn, event);
         }
-        let line = if self.chat.is_empty() || !self.chat.contains(&conn) {
-            &event.proto
-        } else {
-            match &event.people {
-                Some(line) => line,
-                None => return,
-            }
-        };
-        self.out.push_back(Output::Send(conn, line.clone()));
+        if let Some(line) = native_line(&self.chat, conn, event) {
+            self.out.push_back(Output::Send(conn, line.clone()));
+        }
     }
 
     /// Sends an event to each connection in `to` but `except`.
@@ -91,19 +87,23 @@ impl Core {
                     irc.push(s);
                     continue;
                 }
-                let line = if self.chat.is_empty() || !self.chat.contains(&s) {
-                    &event.proto
-                } else {
-                    match &event.people {
-                        Some(line) => line,
-                        None => continue,
-                    }
-                };
-                self.out.push_back(Output::Send(s, line.clone()));
+                if let Some(line) = native_line(&self.chat, s, event) {
+                    self.out.push_back(Output::Send(s, line.clone()));
+                }
             }
         }
         for s in irc {
             self.irc_deliver(s, event);
         }
+    }
+}
+
+/// The line a program or a person (in `chat`) gets for an event; `None` when a person need
+/// not see it.
+fn native_line<'a>(chat: &IdSet<ConnId>, conn: ConnId, event: &'a Rendered) -> Option<&'a Line> {
+    if chat.is_empty() || !chat.contains(&conn) {
+        Some(&event.proto)
+    } else {
+        event.people.as_ref()
     }
 }

@@ -199,18 +199,7 @@ impl Core {
     fn recent_history(&mut self, conn: ConnId, id: i64, range: Range<usize>, shown: &str) {
         let c = &self.world.channels[&id];
         if self.is_person(conn) || self.is_irc(conn) {
-            let rows: Vec<HistoryRow> = c
-                .recent
-                .range(range)
-                .map(|m| HistoryRow {
-                    id: m.id,
-                    time_ms: m.time_ms,
-                    sender: m.sender,
-                    channel: Some(id),
-                    recipient: None,
-                    text: m.text.to_string(),
-                })
-                .collect();
+            let rows: Vec<HistoryRow> = c.recent.range(range).map(|m| m.row(id)).collect();
             return self.history_rows(conn, shown, &rows);
         }
         let lines: Vec<Line> = c

@@ -127,6 +127,20 @@ pub struct Recent {
     pub hist: std::cell::OnceCell<crate::proto::render::Line>,
 }
 
+impl Recent {
+    /// The message as a history row of `channel`.
+    pub fn row(&self, channel: i64) -> crate::jobs::HistoryRow {
+        crate::jobs::HistoryRow {
+            id: self.id,
+            time_ms: self.time_ms,
+            sender: self.sender,
+            channel: Some(channel),
+            recipient: None,
+            text: self.text.to_string(),
+        }
+    }
+}
+
 /// A channel: its creator owns it.
 #[derive(Debug)]
 pub struct Channel {

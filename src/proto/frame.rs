@@ -93,6 +93,19 @@ impl Framer {
         Some(frame)
     }
 
+    /// Every frame of `data` for lines of at most `max` bytes, read in pieces of `piece` bytes,
+    /// then what EOF leaves: the fuzzers check that it does not depend on `piece`.
+    pub fn all_frames(max: usize, data: &[u8], piece: usize) -> Vec<Frame> {
+        let mut framer = Framer::new(max);
+        let mut out = Vec::new();
+        for chunk in data.chunks(piece.max(1)) {
+            framer.push(chunk);
+            out.extend(std::iter::from_fn(|| framer.next_frame()));
+        }
+        out.extend(framer.finish());
+        out
+    }
+
     /// Bytes held for a line not yet complete.
     pub fn buffered(&self) -> usize {
         self.buf.len() - self.start

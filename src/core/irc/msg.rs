@@ -246,19 +246,7 @@ impl Core {
         let c = &self.world.channels[&id];
         let want = want.min(self.settings.limits.history_default);
         let skip = c.recent.len().saturating_sub(want);
-        let rows: Vec<HistoryRow> = c
-            .recent
-            .iter()
-            .skip(skip)
-            .map(|m| HistoryRow {
-                id: m.id,
-                time_ms: m.time_ms,
-                sender: m.sender,
-                channel: Some(id),
-                recipient: None,
-                text: m.text.to_string(),
-            })
-            .collect();
+        let rows: Vec<HistoryRow> = c.recent.iter().skip(skip).map(|m| m.row(id)).collect();
         let name = c.name.clone();
         self.irc_history(conn, &name, &rows);
     }

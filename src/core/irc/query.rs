@@ -272,12 +272,8 @@ impl Core {
         let Some(&text) = p.first() else {
             return self.need_more(conn, "WALLOPS");
         };
-        if !self.irc_state(conn).is_some_and(|s| s.oper) {
-            let line = self.num(conn, 481);
-            let line = line
-                .text("Permission Denied- You're not an IRC operator")
-                .line();
-            return self.irc_send(conn, line);
+        if !self.irc_oper_or_481(conn) {
+            return;
         }
         let mask = self.mask_of(&self.nick(conn));
         let line = crate::proto::irc::Out::new(Some(&mask), "WALLOPS")

@@ -63,12 +63,8 @@ impl Core {
         let [nick, ..] = p else {
             return self.need_more(conn, "KILL");
         };
-        if !self.irc_state(conn).is_some_and(|s| s.oper) {
-            let line = self.num(conn, 481);
-            let line = line
-                .text("Permission Denied- You're not an IRC operator")
-                .line();
-            return self.irc_send(conn, line);
+        if !self.irc_oper_or_481(conn) {
+            return;
         }
         let Some(a) = self.world.account_by_name(nick) else {
             return self.irc_num(conn, 401, nick, "No such nick/channel");
@@ -135,5 +131,16 @@ impl Core {
             self.irc_send(conn, line);
         }
         self.irc_num(conn, 369, nick, "End of WHOWAS");
+    }
+
+    /// True for an IRC operator; else 481 to the session.
+    pub(super) fn irc_oper_or_481(&mut self, conn: ConnId) -> bool {
+        let oper = self.irc_state(conn).is_some_and(|s| s.oper);
+        if !oper {
+            let line = self.num(conn, 481);
+            let text = "Permission Denied- You're not an IRC operator";
+            self.irc_send(conn, line.text(text).line());
+        }
+        oper
     }
 }

@@ -11,14 +11,7 @@ use libfuzzer_sys::fuzz_target;
 const MAX: usize = irc::MAX_TAGS + irc::MAX_LINE;
 
 fn frames(data: &[u8], piece: usize) -> Vec<Frame> {
-    let mut framer = Framer::new(MAX);
-    let mut out = Vec::new();
-    for chunk in data.chunks(piece) {
-        framer.push(chunk);
-        out.extend(std::iter::from_fn(|| framer.next_frame()));
-    }
-    out.extend(framer.finish());
-    out
+    Framer::all_frames(MAX, data, piece)
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -7,16 +7,8 @@
 use chatd::proto::{Frame, Framer, parse};
 use libfuzzer_sys::fuzz_target;
 
-/// Every frame of `data` read in pieces of `piece` bytes, then what EOF leaves.
 fn frames(data: &[u8], piece: usize) -> Vec<Frame> {
-    let mut framer = Framer::new(64);
-    let mut out = Vec::new();
-    for chunk in data.chunks(piece) {
-        framer.push(chunk);
-        out.extend(std::iter::from_fn(|| framer.next_frame()));
-    }
-    out.extend(framer.finish());
-    out
+    Framer::all_frames(64, data, piece)
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -1,6 +1,8 @@
 //! Fuzzes framing, parsing and the core together: arbitrary bytes from two clients go through
-//! the framer into a core backed by an in-memory database. Password work is answered at once
-//! (every password is right), so the fuzzer reaches the logged-in commands quickly.
+//! the framer into a core backed by an in-memory database. The first is a native client, the
+//! second speaks IRC (guests allowed), so both dialects and what crosses between them are
+//! reached. Password work is answered at once (every password is right), so the fuzzer reaches
+//! the logged-in commands quickly.
 #![no_main]
 
 use chatd::config::Config;
@@ -31,6 +33,7 @@ fuzz_target!(|data: &[u8]| {
     let mut config = Config::default();
     config.auth.admins = vec!["root".into()];
     config.limits.max_line_bytes = 64;
+    config.irc.guests = true;
     let mut db = rusqlite::Connection::open_in_memory().unwrap();
     schema::migrate(&mut db).unwrap();
     let snapshot = chatd::store::snapshot::load(&db, 10).unwrap();
@@ -38,8 +41,9 @@ fuzz_target!(|data: &[u8]| {
     let mut now = Now { wall_ms: 1_000_000, mono_ms: 0 };
     let conns = [ConnId::new(1, 1), ConnId::new(2, 2)];
     let mut framers = [Framer::new(64), Framer::new(64)];
-    for c in conns {
-        core.handle(now, Input::Connected { conn: c, ip: "127.0.0.1".parse().unwrap(), tls: false });
+    for (i, c) in conns.into_iter().enumerate() {
+        let ip = "127.0.0.1".parse().unwrap();
+        core.handle(now, Input::Connected { conn: c, ip, tls: false, irc: i == 1 });
     }
     run(&mut core, &db, now);
     for chunk in data.chunks(7) {
