@@ -210,7 +210,7 @@ impl Core {
         for n in names {
             if line.len() + n.len() > 400 {
                 let l = self.num(conn, 353).arg(sym).arg(&chan).text(&line).line();
-                self.irc_send(conn, l);
+                self.irc_send_data(conn, l);
                 line.clear();
             }
             if !line.is_empty() {
@@ -220,7 +220,7 @@ impl Core {
         }
         if !line.is_empty() {
             let l = self.num(conn, 353).arg(sym).arg(&chan).text(&line).line();
-            self.irc_send(conn, l);
+            self.irc_send_data(conn, l);
         }
         self.irc_num(conn, 366, &chan, "End of /NAMES list.");
     }

@@ -77,8 +77,7 @@ impl Core {
         for (name, n, topic) in rows {
             let line = self.num(conn, 322).arg(&name).arg(&n.to_string());
             let line = line.text(&topic).line();
-            self.out
-                .push_back(crate::core::Output::Data(conn, line.into()));
+            self.irc_send_data(conn, line);
         }
         let line = self.num(conn, 323).text("End of /LIST").line();
         self.irc_send(conn, line);

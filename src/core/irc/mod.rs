@@ -152,15 +152,26 @@ impl Core {
 
     /// Sends a line to an IRC session, with `time` when it asked for server-time.
     pub(super) fn irc_send(&mut self, conn: ConnId, line: String) {
-        let line = if self.has_cap(conn, cap::SERVER_TIME) {
-            let mut time = String::with_capacity(32);
-            time.push_str("time=");
-            crate::time::push_rfc3339(&mut time, self.now.wall_ms);
-            irc::with_tag(&line, &time)
-        } else {
-            line
-        };
+        let line = self.timed(conn, line);
         self.out.push_back(super::Output::Send(conn, line.into()));
+    }
+
+    /// Sends a data line of a reply the client asked for (NAMES, WHO, LIST, history): like
+    /// the native data lines, not counted against the send queue (`Output::Data`).
+    pub(super) fn irc_send_data(&mut self, conn: ConnId, line: String) {
+        let line = self.timed(conn, line);
+        self.out.push_back(super::Output::Data(conn, line.into()));
+    }
+
+    /// The line with `time` when the session asked for server-time.
+    fn timed(&self, conn: ConnId, line: String) -> String {
+        if !self.has_cap(conn, cap::SERVER_TIME) {
+            return line;
+        }
+        let mut time = String::with_capacity(32);
+        time.push_str("time=");
+        crate::time::push_rfc3339(&mut time, self.now.wall_ms);
+        irc::with_tag(&line, &time)
     }
 
     /// A line from an IRC connection.

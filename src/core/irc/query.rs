@@ -120,7 +120,7 @@ impl Core {
                 .arg(&s.host);
             let line = line.arg(&server).arg(&s.nick).arg(&flags);
             let line = line.text(&format!("0 {}", s.realname)).line();
-            self.irc_send(conn, line);
+            self.irc_send_data(conn, line);
         }
         self.irc_num(conn, 315, mask, "End of /WHO list.");
     }
