@@ -292,6 +292,7 @@ impl StoreJob {
             }
             SetTopic { channel, .. } | SetPrivate { channel, .. } => *channel < 0,
             DropChannel { id } => *id < 0,
+            AddBan(row) => row.account.is_some_and(|a| a < 0),
             _ => false,
         }
     }

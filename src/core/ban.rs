@@ -79,6 +79,12 @@ impl Core {
         } else {
             Net::parse(target).map(Target::Net)
         };
+        if let Some(Target::Account(id, _)) = &found
+            && *id < 0
+        {
+            let text = "an IRC guest has no account to ban: ban their address";
+            return Err(Fail::on(Code::BadTarget, target, text));
+        }
         let text = "not a known name, an address or a CIDR block";
         found.ok_or_else(|| Fail::on(Code::BadTarget, target, text))
     }

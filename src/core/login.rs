@@ -53,7 +53,7 @@ impl Core {
 
     /// The attempt as the guard counts it. `exempt` is decided when the LOGIN starts (`Some`
     /// when it is known): the account's last address is not held back by the account limit.
-    fn attempt(&self, conn: ConnId, name: &str, exempt: Option<bool>) -> Attempt {
+    pub(super) fn attempt(&self, conn: ConnId, name: &str, exempt: Option<bool>) -> Attempt {
         let addr = self.sessions[&conn].ip;
         let last = self.world.account_by_name(name).and_then(|a| {
             let ip = a.last_ip?;
@@ -66,7 +66,7 @@ impl Core {
         }
     }
 
-    fn login_limits(&self) -> LoginLimits {
+    pub(super) fn login_limits(&self) -> LoginLimits {
         let l = &self.settings.limits;
         LoginLimits {
             addr: GuardLimits {
@@ -105,7 +105,9 @@ impl Core {
     pub(super) fn verified(&mut self, conn: ConnId, account: Option<AccountRecord>) {
         let (name, exempt) = match self.finish_pending(conn) {
             Some(Pending::Login { name, exempt, .. }) => (name, exempt),
-            Some(Pending::Oper { .. }) => return self.opered(conn, account.is_some()),
+            Some(Pending::Oper { name, exempt, .. }) => {
+                return self.opered(conn, &name, exempt, account.is_some());
+            }
             _ => return,
         };
         let attempt = self.attempt(conn, &name, Some(exempt));

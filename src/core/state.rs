@@ -25,10 +25,11 @@ pub enum Pending {
         target: String,
     },
     Audit,
-    /// IRC's OPER: the admin's password is being checked.
+    /// IRC's OPER: the admin's password is being checked (counted like a LOGIN).
     Oper {
         name: String,
         password: String,
+        exempt: bool,
     },
     Rename {
         old: String,

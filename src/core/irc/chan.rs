@@ -4,6 +4,7 @@
 
 use crate::core::{Core, Fail, NO_OWNER};
 use crate::jobs::{ConnId, StoreJob};
+use crate::proto::irc::plain_text;
 use crate::proto::valid_channel;
 
 impl Core {
@@ -84,7 +85,7 @@ impl Core {
         let (Some(&chans), Some(me)) = (p.first(), self.account_of(conn)) else {
             return self.need_more(conn, "PART");
         };
-        let reason = p.get(1).filter(|r| !r.is_empty()).map(|r| (*r).to_owned());
+        let reason = p.get(1).filter(|r| !r.is_empty()).map(|r| plain_text(r));
         for name in chans.split(',').filter(|c| !c.is_empty()) {
             let id = self.world.channel_by_name(name).map(|c| c.id);
             match self.part(conn, me, name, reason.clone()) {
@@ -136,6 +137,12 @@ impl Core {
             owner,
             at_ms: self.now.wall_ms,
         });
+        if c.private {
+            self.store(StoreJob::SetPrivate {
+                channel: new,
+                private: true,
+            });
+        }
         if let Some(t) = &c.topic {
             let topic = Some(t.clone());
             self.store(StoreJob::SetTopic {
@@ -264,6 +271,6 @@ impl Core {
         if !c.modes.topic_open && !self.can_moderate(me, id) {
             return self.irc_num(conn, 482, name, "You're not channel operator");
         }
-        let _ = self.put_topic(conn, me, id, text.to_owned());
+        let _ = self.put_topic(conn, me, id, crate::proto::irc::plain_text(text));
     }
 }

@@ -29,7 +29,8 @@ impl Core {
             }
             Some(_) => {}
         }
-        let reason = p.get(2).filter(|r| !r.is_empty()).map(|r| (*r).to_owned());
+        let reason = p.get(2).filter(|r| !r.is_empty());
+        let reason = reason.map(|r| crate::proto::irc::plain_text(r));
         if let Err(f) = self.kick(conn, me, Some((*name).to_owned()), who, reason) {
             self.irc_failed(conn, "KICK", f);
         }

@@ -33,15 +33,19 @@ impl Core {
     }
 
     /// Replaces the lines queued for `conn` since `start` with their labeled form: one line
-    /// labeled, several in a `labeled-response` batch, none as `ACK`.
+    /// labeled, several in a `labeled-response` batch, none as `ACK`. A reply with data lines
+    /// stays reply data (not counted against the send queue), as it was unlabeled.
     pub(super) fn label_replies(&mut self, conn: ConnId, start: usize, label: &str) {
         let mut lines = Vec::new();
         let mut at = None;
+        let mut data = false;
         let mut kept = std::collections::VecDeque::with_capacity(self.out.len());
         for (i, o) in self.out.drain(..).enumerate() {
+            let is_data = matches!(o, Output::Data(..));
             match o {
                 Output::Send(c, l) | Output::Data(c, l) if i >= start && c == conn => {
                     at.get_or_insert(kept.len());
+                    data |= is_data;
                     lines.extend(l.split("\r\n").filter(|x| !x.is_empty()).map(String::from));
                 }
                 o => kept.push_back(o),
@@ -50,7 +54,15 @@ impl Core {
         let at = at.unwrap_or(kept.len());
         let server = self.server_name().to_owned();
         let text = irc::labeled(&lines, label, &server, &format!("L{}", self.now.mono_ms));
-        kept.insert(at, Output::Send(conn, Line::from(text)));
+        let text = Line::from(text);
+        kept.insert(
+            at,
+            if data {
+                Output::Data(conn, text)
+            } else {
+                Output::Send(conn, text)
+            },
+        );
         self.out = kept;
     }
 }

@@ -93,8 +93,8 @@ impl Core {
         }
     }
 
-    /// The modes a channel shows in 324.
-    fn mode_string(&self, id: i64) -> String {
+    /// The modes a channel shows in 324; its key only to members.
+    fn mode_string(&self, id: i64, member: bool) -> String {
         let c = &self.world.channels[&id];
         let m = &c.modes;
         let mut s = "+".to_owned();
@@ -111,7 +111,7 @@ impl Core {
                 s.push(ch);
             }
         }
-        if let Some(k) = &m.key {
+        if let Some(k) = m.key.as_ref().filter(|_| member) {
             s.push(' ');
             s.push_str(k);
         }
@@ -123,7 +123,8 @@ impl Core {
 
     fn channel_mode_irc(&mut self, conn: ConnId, name: &str, args: &[&str]) {
         let me = self.account_of(conn).unwrap_or(0);
-        let Some(id) = self.world.channel_by_name(name).map(|c| c.id) else {
+        let id = self.world.channel_by_name(name).map(|c| c.id);
+        let Some(id) = id.filter(|id| self.irc_visible(me, *id)) else {
             return self.irc_num(conn, 403, name, "No such channel");
         };
         let chan = self.world.channels[&id].name.clone();
@@ -131,7 +132,8 @@ impl Core {
             let line = self.num(conn, 324).arg(&chan);
             let mut line = line.line();
             line.truncate(line.len() - 2);
-            let line = format!("{line} {}\r\n", self.mode_string(id));
+            let member = self.world.channels[&id].members.contains(&me);
+            let line = format!("{line} {}\r\n", self.mode_string(id, member));
             self.irc_send(conn, line);
             let created = self.world.channels[&id].modes.created_secs.to_string();
             let line = self.num(conn, 329).arg(&chan).arg(&created).line();
@@ -205,6 +207,14 @@ impl Core {
         on: bool,
         arg: Option<&str>,
     ) -> Result<bool, (u16, String, &'static str)> {
+        let me = self.account_of(conn).unwrap_or(0);
+        let chan = self.world.channels[&id].name.clone();
+        // as natively, only the owner or an admin names operators and makes a channel
+        // private; a guests' channel (negative id) is classic IRC, where any operator may
+        let owns = self.world.channels[&id].owner == me || self.is_admin(me);
+        if matches!(c, 'o' | 'i') && id > 0 && !owns {
+            return Err((482, chan, "You're not the channel owner"));
+        }
         if matches!(c, 'o' | 'v') {
             let Some(nick) = arg else {
                 return Ok(false);
@@ -215,15 +225,24 @@ impl Core {
             if !self.world.channels[&id].members.contains(&who) {
                 return Err((441, nick.to_owned(), "They aren't on that channel"));
             }
-            return Ok(self.set_member_mode(id, who, c == 'o', on));
+            let changed = self.set_member_mode(id, who, c == 'o', on);
+            if changed && c == 'o' {
+                let action = if on { "OP" } else { "DEOP" };
+                self.audit(Some(me), action, nick, &chan);
+            }
+            return Ok(changed);
         }
         if c == 'i' {
-            return Ok(self.set_private(id, on));
+            let changed = self.set_private(id, on);
+            if changed {
+                let mode = if on { "PRIVATE" } else { "PUBLIC" };
+                self.audit(Some(me), "CHANNEL", &chan, mode);
+            }
+            return Ok(changed);
         }
         if let Some(i) = LISTS.iter().position(|(l, ..)| *l == c) {
             return Ok(arg.is_some_and(|mask| self.set_list(conn, id, i, mask, on)));
         }
-        let chan = &self.world.channels[&id].name;
         let param = arg
             .filter(|a| !a.is_empty() && !a.contains(' '))
             .unwrap_or("*");

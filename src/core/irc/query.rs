@@ -237,7 +237,7 @@ impl Core {
             return;
         };
         let _ = match p.first().filter(|t| !t.is_empty()) {
-            Some(text) => self.away(conn, me, Some((*text).to_owned())),
+            Some(text) => self.away(conn, me, Some(crate::proto::irc::plain_text(text))),
             None => self.back(conn, me),
         };
     }

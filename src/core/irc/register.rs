@@ -105,7 +105,7 @@ impl Core {
             let line = self.num(conn, 435).arg(nick).text(&text).line();
             return self.irc_send(conn, line);
         }
-        if self.world.account_by_name(nick).is_some_and(|a| a.id != me) {
+        if !self.guest_may_take(nick, Some(me)) {
             let line = self.num(conn, 433).arg(nick);
             let line = line.text("Nickname is already in use").line();
             return self.irc_send(conn, line);
@@ -190,10 +190,13 @@ impl Core {
             self.irc_send(conn, line);
             return self.close(conn, "an account is needed", false);
         }
-        if account.is_none() && self.world.account_by_name(&nick).is_some() {
+        if account.is_none() && !self.guest_may_take(&nick, None) {
             let line = self.num(conn, 433).arg(&nick);
             let line = line.text("Nickname is already in use").line();
             return self.irc_send(conn, line);
+        }
+        if account.is_none() && s.admin_slot {
+            return self.close(conn, "server full", false); // admin slots are for admins
         }
         let me = match account {
             Some(me) => me,
@@ -207,6 +210,16 @@ impl Core {
             s.registered = true;
         }
         self.welcome(conn, me);
+    }
+
+    /// True if a guest (`me`, when it has a nick already) may be called `nick`: not another
+    /// account's or guest's name, and never an admin's (admins are known by name).
+    fn guest_may_take(&self, nick: &str, me: Option<i64>) -> bool {
+        let taken = self
+            .world
+            .account_by_name(nick)
+            .is_some_and(|a| Some(a.id) != me);
+        !taken && !self.settings.admins.contains(&key(nick))
     }
 
     /// A guest: an account in memory under a negative id, logged in on this connection.
@@ -237,14 +250,22 @@ impl Core {
             self.end_op(guest, c);
             self.vacate(c);
         }
+        for c in self.world.channels.values_mut() {
+            c.requests.remove(&guest);
+        }
         if let Some(a) = self.world.accounts.remove(&guest) {
-            self.world.account_keys.remove(&key(&a.name));
+            let k = key(&a.name);
+            if self.world.account_keys.get(&k) == Some(&guest) {
+                self.world.account_keys.remove(&k);
+            }
         }
     }
 
     /// `QUIT [:reason]`: `ERROR`, then close; those sharing a channel get `QUIT :Quit: reason`.
     pub(super) fn irc_quit(&mut self, conn: ConnId, reason: Option<&str>) {
-        let reason = reason.filter(|r| !r.is_empty()).map(str::to_owned);
+        let reason = reason
+            .map(crate::proto::irc::plain_text)
+            .filter(|r| !r.is_empty());
         let _ = self.quit(conn, reason);
     }
 }

@@ -104,20 +104,31 @@ impl Core {
         self.try_register(conn);
     }
 
-    /// `OPER <name> <password>`: an admin's name and that account's password.
+    /// `OPER <name> <password>`: an admin's name and that account's password. It counts as
+    /// a LOGIN for the failed-login limits, and every failure gets the same 464, so OPER can
+    /// neither guess passwords faster than LOGIN nor tell which names are admins.
     pub(super) fn irc_oper(&mut self, conn: ConnId, p: &[&str]) {
         let [name, password, ..] = p else {
             return self.need_more(conn, "OPER");
         };
+        let attempt = self.attempt(conn, name, None);
+        let (now, limits) = (self.now.mono_ms, self.login_limits());
+        if self.guard.refusal(&attempt, now, limits).is_some() {
+            let line = self
+                .num(conn, 464)
+                .text("Too many failed attempts; try later");
+            return self.irc_send(conn, line.line());
+        }
+        self.guard.started(&attempt, now, limits);
         if !self.settings.admins.contains(&key(name)) || !valid_name(name) {
-            let line = self.num(conn, 491).text("No O-lines for your host").line();
-            return self.irc_send(conn, line);
+            return self.opered(conn, name, attempt.exempt, false);
         }
         self.start_pending(
             conn,
             Pending::Oper {
                 name: (*name).to_owned(),
                 password: (*password).to_owned(),
+                exempt: attempt.exempt,
             },
         );
         self.store(StoreJob::FindAccount {
@@ -126,12 +137,18 @@ impl Core {
         });
     }
 
-    /// OPER's password was checked.
-    pub(in crate::core) fn opered(&mut self, conn: ConnId, ok: bool) {
+    /// OPER's password was checked: 381 and `+o`, or 464 counted as a failed login.
+    pub(in crate::core) fn opered(&mut self, conn: ConnId, name: &str, exempt: bool, ok: bool) {
+        let attempt = self.attempt(conn, name, Some(exempt));
+        let limits = self.login_limits();
         if !ok {
+            self.guard.failed(&attempt, self.now.mono_ms, limits);
+            let ip = attempt.addr.to_string();
+            self.audit(None, "OPER_FAILED", &crate::proto::shown_name(name), &ip);
             let line = self.num(conn, 464).text("Password incorrect").line();
             return self.irc_send(conn, line);
         }
+        self.guard.succeeded(&attempt, limits);
         if let Some(s) = self.irc_state_mut(conn) {
             s.oper = true;
         }

@@ -71,10 +71,10 @@ impl Core {
         };
         let sessions = a.sessions.clone();
         let by = self.nick(conn);
-        let reason = format!(
-            "Killed ({by} ({}))",
-            p.get(1).copied().unwrap_or("no reason")
-        );
+        let why = p
+            .get(1)
+            .map_or("no reason".into(), |r| crate::proto::irc::plain_text(r));
+        let reason = format!("Killed ({by} ({why}))");
         for s in sessions {
             self.close(s, &reason, true);
         }

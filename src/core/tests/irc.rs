@@ -171,3 +171,94 @@ fn wallops_reach_those_with_w_and_need_an_operator() {
     assert_eq!(h.take(b), [":ann!ann@127.0.0.1 WALLOPS :hello"]);
     assert!(h.take(c).is_empty());
 }
+
+#[test]
+fn guests_cannot_take_an_admin_s_name() {
+    let mut h = irc_harness();
+    let c = h.connect_irc();
+    h.line(c, "NICK root");
+    h.line(c, "USER r 0 * :r");
+    assert_eq!(h.take(c), [":S 433 * root :Nickname is already in use"]);
+    let g = guest(&mut h, "gina");
+    h.line(g, "NICK Root");
+    assert_eq!(h.take(g), [":S 433 gina Root :Nickname is already in use"]);
+}
+
+#[test]
+fn only_the_owner_names_operators_of_a_stored_channel_from_irc_too() {
+    let mut h = irc_harness();
+    let amy = h.user("amy");
+    let bob = h.user("bob");
+    h.line(amy, "JOIN #c");
+    h.line(bob, "JOIN #c");
+    h.line(amy, "OP #c bob");
+    h.take(amy);
+    let irc = h.connect_irc();
+    h.line(irc, "PASS bob:password1");
+    h.line(irc, "NICK bob");
+    h.line(irc, "USER bob 0 * :Bob");
+    h.take(irc);
+    h.line(irc, "MODE #c +o amy");
+    assert_eq!(h.take(irc), [":S 482 bob #c :You're not the channel owner"]);
+    h.line(irc, "MODE #c +i");
+    assert_eq!(h.take(irc), [":S 482 bob #c :You're not the channel owner"]);
+    h.line(irc, "MODE #c +t");
+    assert!(h.take(irc).is_empty(), "+t is already set: nothing changes");
+}
+
+#[test]
+fn oper_counts_as_a_login_and_never_says_which_names_are_admins() {
+    let mut h = Harness::with(|c| {
+        c.irc.server_name = "S".into();
+        c.irc.guests = true;
+        c.limits.login_failures = 2;
+    });
+    let g = guest(&mut h, "gina");
+    h.line(g, "OPER nobody x");
+    assert_eq!(h.take(g), [":S 464 gina :Password incorrect"]);
+    h.line(g, "OPER root wrong");
+    assert_eq!(h.take(g), [":S 464 gina :Password incorrect"]);
+    h.line(g, "OPER root wrong");
+    assert_eq!(
+        h.take(g),
+        [":S 464 gina :Too many failed attempts; try later"]
+    );
+}
+
+#[test]
+fn irc_free_text_reaches_native_sessions_without_control_characters() {
+    let mut h = irc_harness();
+    let amy = h.user("amy");
+    h.line(amy, "JOIN #c");
+    h.take(amy);
+    let irc = h.connect_irc();
+    h.line(irc, "PASS amy:password1");
+    h.line(irc, "NICK amy");
+    h.line(irc, "USER amy 0 * :Amy");
+    h.take(irc);
+    h.line(irc, "TOPIC #c :\x02bold\x02 \x1b[2J\u{202e}x");
+    assert_eq!(h.take(amy), ["TOPIC #c amy :bold [2Jx"]);
+    h.line(irc, "MODE #c +k sesame");
+    h.take(irc);
+    let g = guest(&mut h, "gus");
+    h.line(g, "MODE #c");
+    assert_eq!(
+        h.take(g)[0],
+        ":S 324 gus #c +knt",
+        "the key is for members only"
+    );
+    h.db.execute(
+        "INSERT INTO accounts (name, hash, created_ms) VALUES ('root', ?1, 0)",
+        [bcrypt::hash("password1", 4).unwrap()],
+    )
+    .unwrap();
+    let root = h.connect();
+    h.line(root, "LOGIN root password1");
+    h.take(root);
+    h.line(root, "BAN gus");
+    let got = h.take(root);
+    assert!(
+        got[0].starts_with("FAIL BAN BAD_TARGET gus :an IRC guest"),
+        "{got:?}"
+    );
+}

@@ -8,7 +8,7 @@ pub mod render;
 mod tests;
 mod text;
 
-pub use text::{action_to_text, base64_decode, strip_formatting, text_to_action};
+pub use text::{action_to_text, base64_decode, plain_text, strip_formatting, text_to_action};
 
 use std::fmt::Write;
 

@@ -100,3 +100,13 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+/// Free text of an IRC command that other dialects show and chatd may store (a topic, an away
+/// text, a reason): formatting removed, and the characters native text may not carry
+/// (`forbidden_in_text`: control and direction characters) dropped.
+pub fn plain_text(text: &str) -> String {
+    strip_formatting(text)
+        .chars()
+        .filter(|c| !crate::proto::parse::forbidden_in_text(*c))
+        .collect()
+}
