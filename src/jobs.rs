@@ -65,13 +65,15 @@ pub struct BanRow {
     pub reason: String,
 }
 
-/// A history query: messages before `before` (all when `None`), the latest `limit`.
+/// A history query: messages before `before` (all when `None`), the latest `limit`; with
+/// `after`, the first `limit` after it instead (IRC's CHATHISTORY AFTER and BETWEEN).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryQuery {
     pub target: MessageTarget,
     /// For a private conversation: the account asking (the other party is `target`).
     pub me: i64,
     pub before: Option<u64>,
+    pub after: Option<u64>,
     pub limit: usize,
 }
 

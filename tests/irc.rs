@@ -344,6 +344,20 @@ fn history_reaches_irc_as_chathistory_batches() {
     );
     let before = bob.cmd(&format!("CHATHISTORY BEFORE #c msgid={} 10", ids[2]));
     assert_eq!(before.len(), 4, "{before:?}");
+    let texts_of = |lines: &[String]| -> Vec<String> {
+        let inner = &lines[1..lines.len() - 1];
+        inner
+            .iter()
+            .map(|l| untagged(l).rsplit(':').next().unwrap().to_owned())
+            .collect()
+    };
+    let after = bob.cmd(&format!("CHATHISTORY AFTER #c msgid={} 10", ids[0]));
+    assert_eq!(texts_of(&after), ["two", "three"]);
+    let between = bob.cmd(&format!(
+        "CHATHISTORY BETWEEN #c msgid={} msgid={} 10",
+        ids[2], ids[0]
+    ));
+    assert_eq!(texts_of(&between), ["two"]);
     let refused = bob.cmd("CHATHISTORY LATEST #nowhere * 10");
     assert!(
         refused[0].contains("FAIL CHATHISTORY INVALID_TARGET"),

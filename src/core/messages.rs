@@ -136,6 +136,18 @@ impl Core {
         limit: Option<usize>,
         before: Option<u64>,
     ) -> Handled {
+        self.history_page(conn, me, target, limit, (before, None))
+    }
+
+    /// HISTORY's page of `target`: before `before`, or (`after` set) the first after `after`.
+    pub(super) fn history_page(
+        &mut self,
+        conn: ConnId,
+        me: i64,
+        target: String,
+        limit: Option<usize>,
+        (before, after): (Option<u64>, Option<u64>),
+    ) -> Handled {
         let (target, shown) = if target.starts_with('#') {
             let id = self.member_channel(me, &target)?;
             (
@@ -153,6 +165,7 @@ impl Core {
             .unwrap_or(limits.history_default)
             .min(limits.history_max);
         if let MessageTarget::Channel(id) = target
+            && after.is_none()
             && let Some(range) = self.recent_range(id, before, limit)
         {
             self.recent_history(conn, id, range, &shown);
@@ -165,6 +178,7 @@ impl Core {
                 target,
                 me,
                 before,
+                after,
                 limit,
             },
         });

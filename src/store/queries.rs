@@ -53,13 +53,16 @@ pub fn history(db: &Connection, q: &HistoryQuery) -> Res<Vec<HistoryRow>> {
         MessageTarget::Channel(c) => ("channel", c),
         MessageTarget::Account(a) => ("conv", conv_key(q.me, a)),
     };
+    // the latest before `before`, or the first after `after`: oldest first either way
+    let order = if q.after.is_some() { "ASC" } else { "DESC" };
     let sql = format!(
         "SELECT id, time_ms, sender, channel, recipient, text FROM messages \
-         WHERE {column} = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"
+         WHERE {column} = ?1 AND id < ?2 AND id > ?3 ORDER BY id {order} LIMIT ?4"
     );
     let before = q.before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+    let after = q.after.map_or(-1, |a| a.min(i64::MAX as u64) as i64);
     let mut st = db.prepare_cached(&sql)?;
-    let rows = st.query_map(params![key, before, q.limit as i64], |r| {
+    let rows = st.query_map(params![key, before, after, q.limit as i64], |r| {
         Ok(HistoryRow {
             id: r.get::<_, i64>(0)? as u64,
             time_ms: r.get(1)?,
@@ -70,7 +73,9 @@ pub fn history(db: &Connection, q: &HistoryQuery) -> Res<Vec<HistoryRow>> {
         })
     })?;
     let mut rows = rows.collect::<Res<Vec<_>>>()?;
-    rows.reverse();
+    if q.after.is_none() {
+        rows.reverse();
+    }
     Ok(rows)
 }
 

@@ -169,47 +169,50 @@ impl Core {
         }
     }
 
-    /// `CHATHISTORY LATEST <target> * <limit>` and `BEFORE <target> msgid=<id> <limit>`.
+    /// `CHATHISTORY LATEST <target> * <limit>`, `BEFORE|AFTER <target> msgid=<id> <limit>`,
+    /// `BETWEEN <target> msgid=<a> msgid=<b> <limit>` (the first after the older of the two).
     pub(super) fn irc_chathistory(&mut self, conn: ConnId, p: &[&str]) {
         let Some(me) = self.account_of(conn) else {
             return;
         };
-        let [sub, target, reference, limit, ..] = p else {
+        let [sub, target, first, rest @ ..] = p else {
             return self.need_more(conn, "CHATHISTORY");
         };
         let sub = sub.to_ascii_uppercase();
-        let fail = |core: &mut Core, code: &str, text: &str| {
-            let o = core
-                .server_line("FAIL")
-                .arg("CHATHISTORY")
-                .arg(code)
-                .arg(&sub);
-            let line = o.arg(target).text(text).line();
-            core.irc_send(conn, line);
+        let msgid = |r: &str| r.strip_prefix("msgid=").and_then(|i| i.parse::<u64>().ok());
+        let page = match (sub.as_str(), *first, rest) {
+            ("LATEST", "*", [limit, ..]) => Some(((None, None), *limit)),
+            ("BEFORE", r, [limit, ..]) => msgid(r).map(|id| ((Some(id), None), *limit)),
+            ("AFTER", r, [limit, ..]) => msgid(r).map(|id| ((None, Some(id)), *limit)),
+            ("BETWEEN", a, [b, limit, ..]) => msgid(a).zip(msgid(b)).map(|(a, b)| {
+                let (lo, hi) = (a.min(b), a.max(b));
+                ((Some(hi), Some(lo)), *limit)
+            }),
+            _ => None,
         };
-        let before = match (sub.as_str(), *reference) {
-            ("LATEST", "*") => None,
-            ("LATEST" | "BEFORE", r) => match r.strip_prefix("msgid=").and_then(|i| i.parse().ok())
-            {
-                Some(id) if sub == "BEFORE" => Some(id),
-                _ => {
-                    return fail(
-                        self,
-                        "INVALID_PARAMS",
-                        "only msgid= references are supported",
-                    );
-                }
-            },
-            _ => return fail(self, "INVALID_PARAMS", "supported: LATEST and BEFORE"),
+        let Some((page, limit)) = page else {
+            let text = "supported: LATEST *, BEFORE, AFTER and BETWEEN with msgid= references";
+            return self.chathistory_fail(conn, &sub, target, "INVALID_PARAMS", text);
         };
         let limit = limit.parse().ok();
-        if let Err(_f) = self.history(conn, me, (*target).to_owned(), limit, before) {
-            fail(
-                self,
-                "INVALID_TARGET",
-                "no such target, or you are not in it",
-            );
+        if self
+            .history_page(conn, me, (*target).to_owned(), limit, page)
+            .is_err()
+        {
+            let text = "no such target, or you are not in it";
+            self.chathistory_fail(conn, &sub, target, "INVALID_TARGET", text);
         }
+    }
+
+    /// `FAIL CHATHISTORY <code> <subcommand> <target> :<text>`.
+    fn chathistory_fail(&mut self, conn: ConnId, sub: &str, target: &str, code: &str, text: &str) {
+        let o = self
+            .server_line("FAIL")
+            .arg("CHATHISTORY")
+            .arg(code)
+            .arg(sub);
+        let line = o.arg(target).text(text).line();
+        self.irc_send(conn, line);
     }
 
     /// HISTORY's rows for an IRC session: a `chathistory` batch.
