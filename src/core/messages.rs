@@ -2,8 +2,11 @@
 //!
 //! A message gets its id and time from the loop's counter (`next_message`), is delivered at
 //! once and handed to the writer; acknowledged before its commit. A private message is kept whether or not its recipient is online; they read it with
-//! `HISTORY <name>`. HISTORY asks the writer thread, which answers after everything queued
-//! before it, so a client always sees its own accepted messages.
+//! `HISTORY <name>`. A channel's latest `limits.history_max` messages are kept in memory
+//! (the ring that also serves JOIN's replay): a HISTORY they cover is answered at once, with the
+//! HIST lines for programs rendered once and shared. Anything older, and private history, asks
+//! the writer thread, which answers after everything queued before it; either way a client
+//! always sees its own accepted messages.
 
 use super::irc::Sent;
 use super::state::Pending;

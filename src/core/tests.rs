@@ -122,6 +122,20 @@ impl Harness {
         c
     }
 
+    /// The admin `root` (made the operator's way, as REGISTER refuses admin names), logged in.
+    fn admin(&mut self) -> ConnId {
+        self.db
+            .execute(
+                "INSERT INTO accounts (name, hash, created_ms) VALUES ('root', ?1, 0)",
+                [bcrypt::hash("password1", 4).unwrap()],
+            )
+            .unwrap();
+        let root = self.connect();
+        self.line(root, "LOGIN root password1");
+        self.take(root);
+        root
+    }
+
     /// Sends `line` and asserts its whole answer is `expected`.
     fn ok(&mut self, c: ConnId, line: &str, expected: &str) {
         self.line(c, line);
@@ -243,15 +257,9 @@ fn a_pong_keeps_the_session() {
 #[test]
 fn a_ban_expires_with_the_clock() {
     let mut h = Harness::new();
-    h.db.execute(
-        "INSERT INTO accounts (name, hash, created_ms) VALUES ('root', ?1, 0)",
-        [bcrypt::hash("password1", 4).unwrap()],
-    )
-    .unwrap();
     let m = h.user("mal");
     h.line(m, "QUIT");
-    let root = h.connect();
-    h.line(root, "LOGIN root password1");
+    let root = h.admin();
     h.line(root, "BAN mal 90s :cool off");
     assert_eq!(h.take(root).last().unwrap(), "OK BAN mal");
     let c = h.connect();

@@ -21,6 +21,16 @@ fn guest(h: &mut Harness, nick: &str) -> ConnId {
     c
 }
 
+/// An IRC session of the account `name` (password `password1`), logged in with PASS.
+fn irc_account(h: &mut Harness, name: &str) -> ConnId {
+    let c = h.connect_irc();
+    h.line(c, &format!("PASS {name}:password1"));
+    h.line(c, &format!("NICK {name}"));
+    h.line(c, &format!("USER {name} 0 * :{name}"));
+    h.take(c);
+    c
+}
+
 #[test]
 fn registration_waits_for_cap_end_and_sends_the_burst_in_order() {
     let mut h = irc_harness();
@@ -193,11 +203,7 @@ fn only_the_owner_names_operators_of_a_stored_channel_from_irc_too() {
     h.line(bob, "JOIN #c");
     h.line(amy, "OP #c bob");
     h.take(amy);
-    let irc = h.connect_irc();
-    h.line(irc, "PASS bob:password1");
-    h.line(irc, "NICK bob");
-    h.line(irc, "USER bob 0 * :Bob");
-    h.take(irc);
+    let irc = irc_account(&mut h, "bob");
     h.line(irc, "MODE #c +o amy");
     assert_eq!(h.take(irc), [":S 482 bob #c :You're not the channel owner"]);
     h.line(irc, "MODE #c +i");
@@ -231,11 +237,7 @@ fn irc_free_text_reaches_native_sessions_without_control_characters() {
     let amy = h.user("amy");
     h.line(amy, "JOIN #c");
     h.take(amy);
-    let irc = h.connect_irc();
-    h.line(irc, "PASS amy:password1");
-    h.line(irc, "NICK amy");
-    h.line(irc, "USER amy 0 * :Amy");
-    h.take(irc);
+    let irc = irc_account(&mut h, "amy");
     h.line(irc, "TOPIC #c :\x02bold\x02 \x1b[2J\u{202e}x");
     assert_eq!(h.take(amy), ["TOPIC #c amy :bold [2Jx"]);
     h.line(irc, "MODE #c +k sesame");
@@ -247,18 +249,66 @@ fn irc_free_text_reaches_native_sessions_without_control_characters() {
         ":S 324 gus #c +knt",
         "the key is for members only"
     );
-    h.db.execute(
-        "INSERT INTO accounts (name, hash, created_ms) VALUES ('root', ?1, 0)",
-        [bcrypt::hash("password1", 4).unwrap()],
-    )
-    .unwrap();
-    let root = h.connect();
-    h.line(root, "LOGIN root password1");
-    h.take(root);
+    let root = h.admin();
     h.line(root, "BAN gus");
     let got = h.take(root);
     assert!(
         got[0].starts_with("FAIL BAN BAD_TARGET gus :an IRC guest"),
         "{got:?}"
+    );
+}
+
+#[test]
+fn keys_bans_and_invitations_decide_who_joins() {
+    let mut h = irc_harness();
+    let op = guest(&mut h, "opal");
+    h.line(op, "JOIN #g");
+    h.line(op, "MODE #g +k sesame");
+    h.take(op);
+    let g = guest(&mut h, "gus");
+    h.line(g, "JOIN #g");
+    assert_eq!(h.take(g), [":S 475 gus #g :Cannot join channel (+k)"]);
+    h.line(g, "JOIN #g sesame");
+    assert!(h.take(g)[0].ends_with("JOIN #g"));
+    h.line(op, "MODE #g -k");
+    h.line(op, "MODE #g +b ivy!*@*");
+    h.take(op);
+    let ivy = guest(&mut h, "ivy");
+    h.line(ivy, "JOIN #g");
+    assert_eq!(h.take(ivy), [":S 474 ivy #g :Cannot join channel (+b)"]);
+    h.line(op, "MODE #g -b ivy!*@*");
+    h.line(op, "MODE #g +i");
+    h.take(op);
+    h.line(ivy, "JOIN #g");
+    assert_eq!(h.take(ivy), [":S 473 ivy #g :Cannot join channel (+i)"]);
+    h.line(op, "INVITE ivy #g");
+    assert_eq!(h.take(op), [":S 341 opal ivy #g"]);
+    assert_eq!(h.take(ivy), [":opal!opal@127.0.0.1 INVITE ivy #g"]);
+    h.line(ivy, "JOIN #g");
+    assert!(h.take(ivy)[0].ends_with("JOIN #g"));
+}
+
+#[test]
+fn kill_closes_its_target_and_whowas_remembers_it() {
+    let mut h = irc_harness();
+    let op = guest(&mut h, "opal");
+    let v = guest(&mut h, "vic");
+    h.line(v, "KILL opal :no");
+    assert!(h.take(v)[0].starts_with(":S 481 vic "));
+    h.core.irc_state_mut(op).unwrap().oper = true;
+    h.line(op, "KILL vic :spam");
+    assert_eq!(
+        h.take(v),
+        ["ERROR :Closing Link: 127.0.0.1 (Killed (opal (spam)))"]
+    );
+    assert!(h.closed.contains(&v));
+    h.line(op, "WHOWAS vic");
+    let got = h.take(op);
+    assert_eq!(got[0], ":S 314 opal vic vic 127.0.0.1 * :vic");
+    assert_eq!(got.last().unwrap(), ":S 369 opal vic :End of WHOWAS");
+    h.line(op, "WHOWAS nobody");
+    assert_eq!(
+        h.take(op)[0],
+        ":S 406 opal nobody :There was no such nickname"
     );
 }
