@@ -70,6 +70,9 @@ pub struct ServerConfig {
     pub exempt_addresses: Vec<String>,
     /// The native protocol over TLS; absent: no TLS listener.
     pub tls_listen: Option<String>,
+    /// While a turn writes many small batches, the next turn starts no sooner than this many
+    /// microseconds after it (`net::pace`); 0: never wait.
+    pub coalesce_us: u64,
 }
 
 /// `[tls]`: the certificate chain and key for the TLS listeners. A relative path is read from
@@ -146,6 +149,7 @@ impl Default for ServerConfig {
             default_channels: Vec::new(),
             exempt_addresses: vec!["127.0.0.0/8".into(), "::1".into()],
             tls_listen: None,
+            coalesce_us: 250,
         }
     }
 }

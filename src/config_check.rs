@@ -53,6 +53,11 @@ impl Config {
                 "must be at least 1",
             ),
             (
+                s.coalesce_us <= 100_000,
+                "server.coalesce_us",
+                "must be at most 100000 (0.1 s)",
+            ),
+            (
                 l.sessions_per_account >= 1,
                 "limits.sessions_per_account",
                 "must be at least 1",

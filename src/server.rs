@@ -127,6 +127,7 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
     let stop_timeout = std::time::Duration::from_secs(config.storage.stop_timeout_secs);
     let writer = store.spawn(notify.clone(), stop_timeout);
     let max_lag = config.storage.max_lag_messages;
+    let coalesce = std::time::Duration::from_micros(config.server.coalesce_us);
     let hasher = Hasher::spawn(config.auth.hash_threads, config.auth.bcrypt_cost, notify);
     let l = &config.limits;
     let limits = NetLimits {
@@ -140,6 +141,7 @@ pub fn start(config: &Config) -> Result<ServerHandle, String> {
             let core = Core::new(settings, snapshot);
             let notifier = Notifier::from_env();
             let parts = Parts {
+                coalesce,
                 max_lag,
                 notifier,
                 poll,

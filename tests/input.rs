@@ -83,6 +83,31 @@ fn a_last_line_without_lf_is_answered_before_close() {
     );
 }
 
+/// The loop stops reading a socket at a short read (it is empty; epoll reports the next bytes):
+/// a FIN that came with the data, or after it, must still be seen. A burst bigger than the read
+/// buffer, then the FIN at once, repeated so both orders occur.
+#[test]
+fn a_burst_then_close_is_answered_whole_every_time() {
+    let s = TestServer::with(|c| c.limits.flood_burst = 100_000);
+    let burst: String = (0..3000).map(|i| format!("PING {i}\n")).collect();
+    for round in 0..10 {
+        let stream = std::net::TcpStream::connect(s.addr).unwrap();
+        let mut c = TestClient::from_stream(stream.try_clone().unwrap());
+        let line = if round % 2 == 0 {
+            &burst[..]
+        } else {
+            "PING 0\n"
+        };
+        c.send_raw(line.as_bytes());
+        stream.shutdown(std::net::Shutdown::Write).unwrap();
+        let got = c.read_to_close();
+        let pings = line.lines().count();
+        assert_eq!(got.len(), pings + 1, "round {round}");
+        assert_eq!(got[pings - 1], format!("OK PING {}", pings - 1));
+        assert_eq!(got[pings], "BYE :connection closed");
+    }
+}
+
 #[test]
 fn help_comes_from_the_manual() {
     let s = TestServer::start();

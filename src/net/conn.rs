@@ -15,8 +15,11 @@ use std::io::{self, Read};
 
 /// What a read found.
 pub enum ReadResult {
-    /// Bytes were added to the framer.
+    /// Bytes were added to the framer; more may wait in the socket.
     Data,
+    /// Bytes were added and the socket is empty: a plain read came back short of the buffer.
+    /// Reading again would only find WouldBlock; epoll (edge-triggered) reports the next bytes.
+    Drained,
     /// Nothing to read now.
     WouldBlock,
     /// The peer closed its side.
@@ -41,6 +44,9 @@ pub struct Conn {
     pub registered_write: bool,
     /// An IRC connection: its line limit is IRC's, not `limits.max_line_bytes`.
     pub irc: bool,
+    /// epoll reported the peer's FIN or an error: read until WouldBlock or EOF, never stop at a
+    /// short read (no further event would come for what is already queued).
+    pub hup: bool,
 }
 
 /// Where a connection is in its life; it only moves forward.
@@ -72,6 +78,7 @@ impl Conn {
             phase: Phase::Open,
             registered_write: false,
             irc: false,
+            hup: false,
         }
     }
 
@@ -157,9 +164,11 @@ impl Conn {
                 Ok(0) => Ok(ReadResult::Eof),
                 Ok(_) if matches!(self.phase, Phase::Draining { .. }) => Ok(ReadResult::Data),
                 Ok(n) => {
+                    let short = n < scratch.len() && !self.hup && !self.transport.is_tls();
                     let (bytes, stream) = (&scratch[..n], &mut self.stream);
                     match self.transport.receive(bytes, &mut self.framer, stream)? {
                         true => Ok(ReadResult::Eof),
+                        false if short => Ok(ReadResult::Drained),
                         false => Ok(ReadResult::Data),
                     }
                 }

@@ -9,9 +9,18 @@ use mio::Token;
 use std::time::Instant;
 
 impl EventLoop {
+    /// epoll says the connection has input (`hup`: or its peer's FIN, or an error): read it.
+    pub(super) fn readable(&mut self, slot: usize, hup: bool) {
+        if let Some(c) = self.conns.get_mut(slot) {
+            c.hup |= hup;
+        }
+        self.dirty.push(slot);
+        self.pump(slot);
+    }
+
     /// Feeds a connection's lines to the core while it is ready, reading more as needed.
     pub(super) fn pump(&mut self, slot: usize) {
-        let mut reads = 0;
+        let (mut reads, mut drained) = (0, false);
         loop {
             let Some(c) = self.conns.get_mut(slot) else {
                 return;
@@ -46,6 +55,9 @@ impl EventLoop {
             if c.framer.buffered() > self.limits.recvq {
                 return self.input(Input::Flood { conn: id });
             }
+            if drained {
+                return; // the socket is empty: its next bytes come with an event
+            }
             if reads == READS_PER_TURN {
                 if ready {
                     self.again.push(slot);
@@ -62,6 +74,7 @@ impl EventLoop {
             match c.read(&mut self.scratch) {
                 Ok(ReadResult::Data) if c.transport.is_tls() => self.dirty.push(slot), // replies
                 Ok(ReadResult::Data) => {}
+                Ok(ReadResult::Drained) => drained = true,
                 Ok(ReadResult::WouldBlock) => return,
                 Ok(ReadResult::Eof) => c.peer_eof(),
                 Err(e) => return self.drop_conn(slot, &format!("read error: {e}")),
@@ -144,7 +157,7 @@ impl EventLoop {
         };
         for _ in 0..READS_PER_TURN {
             match c.read(&mut self.scratch) {
-                Ok(ReadResult::Data) => reads += 1,
+                Ok(ReadResult::Data | ReadResult::Drained) => reads += 1,
                 Ok(ReadResult::WouldBlock) => {
                     c.phase = Phase::Draining { reads };
                     return;
@@ -192,6 +205,9 @@ impl EventLoop {
         let Some(c) = self.conns.get_mut(slot) else {
             return;
         };
+        if c.queued() > 0 {
+            self.pace.wrote(c.queued());
+        }
         let flushed = c.flush();
         if c.held_for_output && c.queued() <= self.limits.sendq / 2 {
             c.held_for_output = false;

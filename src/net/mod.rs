@@ -8,11 +8,15 @@
 //! `HANDSHAKES_PER_TURN` TLS handshake reads), drains the completion channel, fires due timers,
 //! applies the core's outputs, and then writes each connection that has output once. WRITABLE
 //! interest is registered only while output is queued. An error on one connection ends that
-//! connection, never the loop.
+//! connection, never the loop. A plain read that comes back short of the buffer ends the
+//! connection's reads for the turn (the socket is empty; epoll reports the next bytes), and
+//! `pace` spaces out busy turns so that their writes carry more lines.
 
 mod accept;
 mod conn;
 mod conn_io;
+mod control;
+mod pace;
 mod tls;
 
 use crate::auth::Hasher;
@@ -73,6 +77,8 @@ pub struct NetLimits {
 /// What the loop is built from.
 pub struct Parts {
     pub poll: Poll,
+    /// `server.coalesce_us` (see `pace`).
+    pub coalesce: Duration,
     /// `storage.max_lag_messages`: past it, input waits until the writer catches up.
     pub max_lag: u64,
     pub listeners: Vec<Listener>,
@@ -126,6 +132,7 @@ pub struct EventLoop {
     paused: Vec<usize>,
     /// A spare descriptor, given up to refuse a connection when the process runs out.
     reserve_fd: Option<std::fs::File>,
+    pace: pace::Pace,
 }
 
 impl EventLoop {
@@ -157,6 +164,7 @@ impl EventLoop {
             max_lag: parts.max_lag,
             paused: Vec::new(),
             reserve_fd: std::fs::File::open("/dev/null").ok(),
+            pace: pace::Pace::new(parts.coalesce, origin),
         }
     }
 
@@ -174,12 +182,16 @@ impl EventLoop {
         self.notify("READY=1");
         loop {
             self.writer.flush();
+            if let Some(wait) = self.pace.delay(Instant::now()) {
+                std::thread::sleep(wait); // lines arriving meanwhile share the next writes
+            }
             let timeout = self.timeout();
             if let Err(e) = self.poll.poll(&mut events, timeout)
                 && e.kind() != io::ErrorKind::Interrupted
             {
                 return Err(format!("poll: {e}"));
             }
+            self.pace.begin(Instant::now());
             self.now = Now::read(self.origin);
             if !self.paused.is_empty() && !self.lagging() {
                 self.again.append(&mut self.paused);
@@ -196,10 +208,7 @@ impl EventLoop {
                         self.accept_all(FIRST_LISTENER - t)
                     }
                     Token(slot) if ev.is_writable() && !ev.is_readable() => self.dirty.push(slot),
-                    Token(slot) => {
-                        self.dirty.push(slot);
-                        self.pump(slot);
-                    }
+                    Token(slot) => self.readable(slot, ev.is_read_closed() || ev.is_error()),
                 }
             }
             self.drain_inbox();
@@ -212,6 +221,7 @@ impl EventLoop {
             }
             self.writer.flush(); // the writer has the jobs before clients see their OKs
             self.flush_dirty();
+            self.pace.end();
             self.expire_lingering();
             self.watchdog();
             if self
@@ -253,85 +263,6 @@ impl EventLoop {
             .next_watchdog
             .map(|at| at.saturating_duration_since(Instant::now()));
         [core, linger, stop, watchdog].into_iter().flatten().min()
-    }
-
-    /// Tells systemd how things are; `state` is the notification's first line.
-    fn notify(&self, state: &str) {
-        let clients = self.core.session_count();
-        let status = match self.core.storage_failure() {
-            None => format!("{state}\nSTATUS={clients} clients connected"),
-            Some(why) => format!(
-                "{state}\nSTATUS=STORAGE FAILING, writes refused: {why}; {clients} clients connected"
-            ),
-        };
-        self.notifier.send(&status);
-    }
-
-    /// Sends `WATCHDOG=1` when due: a stuck loop stops sending it and systemd restarts chatd.
-    fn watchdog(&mut self) {
-        let (Some(at), Some(every)) = (self.next_watchdog, self.notifier.watchdog_every()) else {
-            return;
-        };
-        if at <= Instant::now() {
-            self.notify("WATCHDOG=1");
-            self.next_watchdog = Some(Instant::now() + every);
-        }
-    }
-
-    fn drain_inbox(&mut self) {
-        while let Ok(msg) = self.inbox.try_recv() {
-            match msg {
-                LoopMsg::Done(done @ Completion::Storage { .. }) => {
-                    self.input(Input::Done(done));
-                    self.notify(if self.stopping.is_some() {
-                        "STOPPING=1"
-                    } else {
-                        "READY=1"
-                    });
-                }
-                LoopMsg::Done(done) => {
-                    self.input(Input::Done(done));
-                    if self.unflushed > FLUSH_AT {
-                        self.writer.flush(); // the writer has the jobs before clients see OKs
-                        self.flush_dirty();
-                    }
-                }
-                LoopMsg::Reload(settings) => self.reload(*settings),
-                LoopMsg::Tls(config) => {
-                    self.tls = Some(config);
-                    log::info!("TLS certificate reloaded: new connections get it");
-                }
-                LoopMsg::Shutdown => self.shutdown(),
-            }
-        }
-    }
-
-    /// New settings: the core's, and the byte limits for every connection.
-    fn reload(&mut self, settings: Settings) {
-        self.limits = NetLimits::new(&settings.limits);
-        for (_, c) in self.conns.iter_mut().filter(|(_, c)| !c.irc) {
-            c.framer.set_max(self.limits.max_line);
-        }
-        self.hasher.set_cost(settings.bcrypt_cost);
-        self.core.set_settings(settings);
-        log::info!("configuration reloaded");
-        self.notify("READY=1");
-    }
-
-    fn shutdown(&mut self) {
-        if self.stopping.is_none() {
-            log::info!("shutting down");
-            self.notify("STOPPING=1");
-            self.stopping = Some(Instant::now());
-            for l in &mut self.listeners {
-                let _ = self.poll.registry().deregister(&mut l.socket);
-            }
-            self.input(Input::Shutdown);
-            let slots: Vec<usize> = self.conns.iter().map(|(s, _)| s).collect();
-            for slot in slots {
-                self.close_conn(slot);
-            }
-        }
     }
 
     /// Hands an input to the core and carries out what it asks.
