@@ -51,7 +51,8 @@ impl Core {
             text: &text,
         };
         let line = self.rendered_as(&Event::Message(view), sent);
-        let name = c.name.clone();
+        let ok = (!self.is_person(conn) && !self.is_irc(conn))
+            .then(|| render::ok_sent("MSG", &c.name, msg_id, time_ms));
         self.fan_out_channel(id, &line, Some(conn));
         if me > 0 {
             let keep = self.settings.limits.history_max;
@@ -67,8 +68,8 @@ impl Core {
             text,
         }));
         self.echo(conn, &line);
-        if !self.is_person(conn) && !self.is_irc(conn) {
-            self.send(conn, render::ok_sent("MSG", &name, msg_id, time_ms));
+        if let Some(ok) = ok {
+            self.send(conn, ok);
         }
         Ok(())
     }

@@ -11,8 +11,30 @@ use std::rc::Rc;
 /// A rendered line, LF included, shared among recipients.
 pub type Line = Rc<str>;
 
+thread_local! {
+    /// Where lines are written before they are shared: one allocation per line (the `Line`),
+    /// however it was put together.
+    static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// A line written by `write` into the scratch buffer, then shared.
+pub fn shared(write: impl FnOnce(&mut String)) -> Line {
+    SCRATCH.with_borrow_mut(|s| {
+        s.clear();
+        write(s);
+        let line = Rc::from(s.as_str());
+        if s.capacity() > 64 * 1024 {
+            *s = String::new(); // an odd huge line leaves no memory behind
+        }
+        line
+    })
+}
+
 fn build(words: &[&str], trailing: Option<&str>) -> Line {
-    let mut s = String::with_capacity(64);
+    shared(|s| push_words(s, words, trailing))
+}
+
+fn push_words(s: &mut String, words: &[&str], trailing: Option<&str>) {
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
             s.push(' ');
@@ -24,7 +46,6 @@ fn build(words: &[&str], trailing: Option<&str>) -> Line {
         s.push_str(t);
     }
     s.push('\n');
-    Rc::from(s)
 }
 
 /// `HELLO <server-name> <version> :<motd>`.
@@ -69,7 +90,10 @@ pub struct MessageView<'a> {
 
 impl MessageView<'_> {
     fn render(&self, prefix: &str) -> Line {
-        let mut s = String::with_capacity(48 + self.text.len());
+        shared(|s| self.write(s, prefix))
+    }
+
+    fn write(&self, s: &mut String, prefix: &str) {
         s.push_str(prefix);
         if self.target.starts_with('#') {
             let _ = write!(s, "MSG {} {}", self.target, self.sender);
@@ -77,11 +101,10 @@ impl MessageView<'_> {
             let _ = write!(s, "PRIVMSG {} {}", self.sender, self.target);
         }
         let _ = write!(s, " {} ", self.id);
-        crate::time::push_rfc3339(&mut s, self.time_ms);
+        crate::time::push_rfc3339(s, self.time_ms);
         s.push_str(" :");
         s.push_str(&super::irc::strip_formatting(self.text));
         s.push('\n');
-        Rc::from(s)
     }
 
     /// `MSG <#channel> <sender> <id> <time> :<text>` or `PRIVMSG <sender> <recipient> ...`.
@@ -97,11 +120,11 @@ impl MessageView<'_> {
 
 /// `OK MSG <#channel> <id> <time>` or `OK PRIVMSG <name> <id> <time>`.
 pub fn ok_sent(verb: &str, target: &str, id: u64, time_ms: i64) -> Line {
-    let mut s = String::with_capacity(48 + target.len());
-    let _ = write!(s, "OK {verb} {target} {id} ");
-    crate::time::push_rfc3339(&mut s, time_ms);
-    s.push('\n');
-    Rc::from(s)
+    shared(|s| {
+        let _ = write!(s, "OK {verb} {target} {id} ");
+        crate::time::push_rfc3339(s, time_ms);
+        s.push('\n');
+    })
 }
 
 /// `JOIN <#channel> <name>`.
