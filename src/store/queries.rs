@@ -47,36 +47,81 @@ pub fn find_account(db: &Connection, name: &str) -> Res<Option<AccountRecord>> {
     .optional()
 }
 
-/// The latest `limit` messages before `before`, oldest first.
+/// The latest `limit` messages before `before` (or the first after `after`), oldest first.
+///
+/// Two steps: the page's ids from the (target, id) index alone, then its rows. When the ids lie
+/// close together (the target had most of the traffic in that stretch, as a busy channel
+/// does) the rows come from one range scan of the table; otherwise from one seek per id.
 pub fn history(db: &Connection, q: &HistoryQuery) -> Res<Vec<HistoryRow>> {
-    let (column, key) = match q.target {
-        MessageTarget::Channel(c) => ("channel", c),
-        MessageTarget::Account(a) => ("conv", conv_key(q.me, a)),
+    let (by_conv, key) = match q.target {
+        MessageTarget::Channel(c) => (false, c),
+        MessageTarget::Account(a) => (true, conv_key(q.me, a)),
     };
-    // the latest before `before`, or the first after `after`: oldest first either way
-    let order = if q.after.is_some() { "ASC" } else { "DESC" };
-    let sql = format!(
-        "SELECT id, time_ms, sender, channel, recipient, text FROM messages \
-         WHERE {column} = ?1 AND id < ?2 AND id > ?3 ORDER BY id {order} LIMIT ?4"
-    );
     let before = q.before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
     let after = q.after.map_or(-1, |a| a.min(i64::MAX as u64) as i64);
-    let mut st = db.prepare_cached(&sql)?;
-    let rows = st.query_map(params![key, before, after, q.limit as i64], |r| {
-        Ok(HistoryRow {
+    let mut ids = db.prepare_cached(ids_sql(by_conv, q.after.is_some()))?;
+    let ids: Vec<i64> = ids
+        .query_map(params![key, before, after, q.limit as i64], |r| r.get(0))?
+        .collect::<Res<_>>()?;
+    let (Some(&lo), Some(&hi)) = (ids.iter().min(), ids.iter().max()) else {
+        return Ok(Vec::new());
+    };
+    let dense = hi - lo < 2 * ids.len() as i64;
+    let mut rows = db.prepare_cached(rows_sql(by_conv, dense))?;
+    let mut out = Vec::with_capacity(ids.len());
+    let mut found = rows.query(params![key, lo, hi])?;
+    while let Some(r) = found.next()? {
+        out.push(HistoryRow {
             id: r.get::<_, i64>(0)? as u64,
             time_ms: r.get(1)?,
             sender: r.get(2)?,
             channel: r.get(3)?,
             recipient: r.get(4)?,
             text: r.get(5)?,
-        })
-    })?;
-    let mut rows = rows.collect::<Res<Vec<_>>>()?;
-    if q.after.is_none() {
-        rows.reverse();
+        });
     }
-    Ok(rows)
+    Ok(out)
+}
+
+/// The page's ids: the latest before ?2, or the first after ?3; at most ?4.
+fn ids_sql(by_conv: bool, forward: bool) -> &'static str {
+    match (by_conv, forward) {
+        (false, false) => {
+            "SELECT id FROM messages WHERE channel = ?1 AND id < ?2 AND id > ?3 ORDER BY id DESC LIMIT ?4"
+        }
+        (false, true) => {
+            "SELECT id FROM messages WHERE channel = ?1 AND id < ?2 AND id > ?3 ORDER BY id ASC LIMIT ?4"
+        }
+        (true, false) => {
+            "SELECT id FROM messages WHERE conv = ?1 AND id < ?2 AND id > ?3 ORDER BY id DESC LIMIT ?4"
+        }
+        (true, true) => {
+            "SELECT id FROM messages WHERE conv = ?1 AND id < ?2 AND id > ?3 ORDER BY id ASC LIMIT ?4"
+        }
+    }
+}
+
+/// The target's rows with ids from ?2 to ?3, oldest first: a scan of the table's id range when
+/// `dense`, else through the (target, id) index.
+fn rows_sql(by_conv: bool, dense: bool) -> &'static str {
+    match (by_conv, dense) {
+        (false, true) => {
+            "SELECT id, time_ms, sender, channel, recipient, text FROM messages NOT INDEXED \
+             WHERE id BETWEEN ?2 AND ?3 AND channel = ?1 ORDER BY id"
+        }
+        (false, false) => {
+            "SELECT id, time_ms, sender, channel, recipient, text FROM messages \
+             INDEXED BY messages_by_channel WHERE channel = ?1 AND id BETWEEN ?2 AND ?3 ORDER BY id"
+        }
+        (true, true) => {
+            "SELECT id, time_ms, sender, channel, recipient, text FROM messages NOT INDEXED \
+             WHERE id BETWEEN ?2 AND ?3 AND conv = ?1 ORDER BY id"
+        }
+        (true, false) => {
+            "SELECT id, time_ms, sender, channel, recipient, text FROM messages \
+             INDEXED BY messages_by_conv WHERE conv = ?1 AND id BETWEEN ?2 AND ?3 ORDER BY id"
+        }
+    }
 }
 
 /// The latest `limit` audit records, oldest first.
@@ -108,5 +153,77 @@ pub fn rename_account(db: &Connection, id: i64, name: &str) -> Res<Result<(), Cr
         Ok(_) => Ok(Ok(())),
         Err(e) if is_constraint(&e) => Ok(Err(CreateError::NameTaken)),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::MessageRow;
+
+    /// Channel 1 alone for ids 1..=50, then interleaved with channel 2 and a private
+    /// conversation (1 <-> 2) up to 200: pages from the dense stretch, the sparse one and across
+    /// both must be exactly what a scan of all rows says, oldest first.
+    #[test]
+    fn pages_are_exact_whether_their_ids_are_dense_or_sparse() {
+        let mut db = Connection::open_in_memory().unwrap();
+        super::super::schema::migrate(&mut db).unwrap();
+        db.execute_batch(
+            "INSERT INTO accounts (id, name, hash, created_ms) VALUES (1, 'a', 'h', 0), (2, 'b', 'h', 0);
+             INSERT INTO channels (id, name, owner, created_ms) VALUES (1, '#c', 1, 0), (2, '#d', 1, 0);",
+        )
+        .unwrap();
+        let target = |id: u64| match id {
+            _ if id <= 50 || id % 3 == 0 => MessageTarget::Channel(1),
+            _ if id % 3 == 1 => MessageTarget::Channel(2),
+            _ => MessageTarget::Account(2),
+        };
+        let rows: Vec<MessageRow> = (1..=200)
+            .map(|id| MessageRow {
+                id,
+                time_ms: id as i64,
+                sender: 1,
+                target: target(id),
+                text: format!("m{id}"),
+            })
+            .collect();
+        let refs: Vec<&MessageRow> = rows.iter().collect();
+        super::super::writes::insert_messages(&db, &refs).unwrap();
+        for t in [
+            MessageTarget::Channel(1),
+            MessageTarget::Channel(2),
+            MessageTarget::Account(2),
+        ] {
+            let all: Vec<u64> = (1..=200).filter(|&id| target(id) == t).collect();
+            for (before, after, limit) in [
+                (Some(40), None, 10),
+                (Some(150), None, 20),
+                (None, None, 60),
+                (None, Some(45), 30),
+                (Some(120), Some(10), 500),
+            ] {
+                let q = HistoryQuery {
+                    target: t,
+                    me: 1,
+                    before,
+                    after,
+                    limit,
+                };
+                let got: Vec<u64> = history(&db, &q).unwrap().iter().map(|r| r.id).collect();
+                let fits: Vec<u64> = all
+                    .iter()
+                    .copied()
+                    .filter(|&id| before.is_none_or(|b| id < b) && after.is_none_or(|a| id > a))
+                    .collect();
+                let want = match after {
+                    Some(_) => fits[..limit.min(fits.len())].to_vec(),
+                    None => fits[fits.len().saturating_sub(limit)..].to_vec(),
+                };
+                assert_eq!(
+                    got, want,
+                    "{t:?} before {before:?} after {after:?} limit {limit}"
+                );
+            }
+        }
     }
 }
