@@ -174,7 +174,7 @@ mod tests {
         )
         .unwrap();
         let target = |id: u64| match id {
-            _ if id <= 50 || id % 3 == 0 => MessageTarget::Channel(1),
+            _ if id <= 50 || id.is_multiple_of(3) => MessageTarget::Channel(1),
             _ if id % 3 == 1 => MessageTarget::Channel(2),
             _ => MessageTarget::Account(2),
         };
