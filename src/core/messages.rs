@@ -246,6 +246,11 @@ impl Core {
         if self.is_irc(conn) {
             return self.irc_history(conn, target, rows);
         }
+        if !self.is_person(conn) {
+            let page = render::hist_page(rows.iter().map(|r| self.hist_view(r)));
+            let count = rows.len().to_string();
+            return self.reply(conn, vec![page], Verb::History, &[target, &count]);
+        }
         let lines: Vec<Line> = rows
             .iter()
             .filter_map(|r| self.hist_line(conn, r))
@@ -255,6 +260,11 @@ impl Core {
     }
 
     fn hist_line(&self, conn: ConnId, r: &HistoryRow) -> Option<Line> {
+        self.data_line(conn, &Data::Hist(self.hist_view(r)))
+    }
+
+    /// A stored row as a message, under the current names of its sender and target.
+    fn hist_view<'a>(&'a self, r: &'a HistoryRow) -> MessageView<'a> {
         let channel = r.channel.map(|c| {
             self.world
                 .channels
@@ -262,14 +272,12 @@ impl Core {
                 .map_or("#?", |c| c.name.as_str())
         });
         let recipient = r.recipient.map(|a| self.world.name_of(a));
-        let target = channel.or(recipient).unwrap_or("?");
-        let view = MessageView {
+        MessageView {
             id: r.id,
             time_ms: r.time_ms,
             sender: self.world.name_of(r.sender),
-            target,
+            target: channel.or(recipient).unwrap_or("?"),
             text: &r.text,
-        };
-        self.data_line(conn, &Data::Hist(view))
+        }
     }
 }

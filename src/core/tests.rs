@@ -58,11 +58,11 @@ impl Harness {
     fn run(&mut self) {
         while let Some(out) = self.core.poll_output() {
             match out {
-                Output::Send(c, line) | Output::Data(c, line) => self
-                    .sent
-                    .entry(c)
-                    .or_default()
-                    .push_back(line.trim_end().to_owned()),
+                // as a client reads them: a line's text may hold several (a HISTORY page)
+                Output::Send(c, text) | Output::Data(c, text) => {
+                    let q = self.sent.entry(c).or_default();
+                    q.extend(text.lines().map(|l| l.trim_end().to_owned()));
+                }
                 Output::Close(c) => self.closed.push(c),
                 Output::Store(job) => {
                     if let Some(done) = apply::apply_now(&self.db, &job) {

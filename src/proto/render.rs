@@ -118,6 +118,12 @@ impl MessageView<'_> {
     }
 }
 
+/// A page of `HIST` lines as one shared text (one allocation and one queued write for a whole
+/// HISTORY answer, however many lines).
+pub fn hist_page<'a>(views: impl IntoIterator<Item = MessageView<'a>>) -> Line {
+    shared(|s| views.into_iter().for_each(|v| v.write(s, "HIST ")))
+}
+
 /// `OK MSG <#channel> <id> <time>` or `OK PRIVMSG <name> <id> <time>`.
 pub fn ok_sent(verb: &str, target: &str, id: u64, time_ms: i64) -> Line {
     shared(|s| {
