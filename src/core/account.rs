@@ -39,7 +39,7 @@ impl Core {
             password,
             cost,
         };
-        self.out.push_back(super::Output::Auth(job));
+        self.out.push_back(super::Output::Auth(Box::new(job)));
         Ok(())
     }
 

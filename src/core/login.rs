@@ -94,12 +94,13 @@ impl Core {
             _ => return,
         };
         let cost = self.settings.bcrypt_cost;
-        self.out.push_back(super::Output::Auth(AuthJob::Verify {
-            conn,
-            account,
-            password,
-            cost,
-        }));
+        self.out
+            .push_back(super::Output::Auth(Box::new(AuthJob::Verify {
+                conn,
+                account,
+                password,
+                cost,
+            })));
     }
 
     pub(super) fn verified(&mut self, conn: ConnId, account: Option<AccountRecord>) {

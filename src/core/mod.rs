@@ -116,8 +116,10 @@ pub enum Output {
     Data(ConnId, Line),
     /// Close after what was sent so far is flushed.
     Close(ConnId),
-    Store(StoreJob),
-    Auth(AuthJob),
+    /// Boxed, as `Auth`: outputs are mostly lines, and every one moves through the queue, so
+    /// the enum stays the size of a line.
+    Store(Box<StoreJob>),
+    Auth(Box<AuthJob>),
     /// The connection may take input again.
     Resume(ConnId),
 }
@@ -362,7 +364,7 @@ impl Core {
     /// live in memory only, is dropped.
     fn store(&mut self, job: StoreJob) {
         if !job.in_memory_only() {
-            self.out.push_back(Output::Store(job));
+            self.out.push_back(Output::Store(Box::new(job)));
         }
     }
 

@@ -69,9 +69,9 @@ impl Harness {
                         self.core.handle(self.now, Input::Done(done));
                     }
                 }
-                Output::Auth(job) if self.hold_auth => self.held.push(job),
+                Output::Auth(job) if self.hold_auth => self.held.push(*job),
                 Output::Auth(job) => {
-                    let done = crate::auth::perform(job, &mut Default::default());
+                    let done = crate::auth::perform(*job, &mut Default::default());
                     self.core.handle(self.now, Input::Done(done));
                 }
                 Output::Resume(_) => {}

@@ -277,8 +277,8 @@ impl EventLoop {
                         self.close_conn(slot);
                     }
                 }
-                Output::Store(job) => self.writer.send(job),
-                Output::Auth(job) => self.hasher.send(job),
+                Output::Store(job) => self.writer.send(*job),
+                Output::Auth(job) => self.hasher.send(*job),
                 Output::Resume(id) => self.again.extend(self.slot(id)),
             }
         }
