@@ -224,6 +224,12 @@ pub fn forbidden_in_text(ch: char) -> bool {
         || (matches!(ch, '\u{200B}'..='\u{200F}') && ch != '\u{200D}')
 }
 
+/// True if `text` holds a character `forbidden_in_text`; printable ASCII is checked bytewise.
+pub fn has_forbidden(text: &str) -> bool {
+    let printable = |b: u8| (0x20..0x7f).contains(&b) || b == b'\t';
+    !text.bytes().all(printable) && text.chars().any(forbidden_in_text)
+}
+
 /// Reads words and the trailing text off a line.
 struct Cursor<'a> {
     rest: &'a str,
@@ -281,7 +287,7 @@ impl<'a> Cursor<'a> {
         let s = self.rest.trim_start_matches(' ');
         self.rest = "";
         let s = s.strip_prefix(':').unwrap_or(s);
-        if s.chars().any(forbidden_in_text) {
+        if has_forbidden(s) {
             return Err((
                 Code::BadText,
                 "control, direction and invisible line characters are not allowed in text",

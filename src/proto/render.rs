@@ -5,7 +5,6 @@
 
 use super::{Code, Data, Event};
 use crate::time::rfc3339;
-use std::fmt::Write;
 use std::rc::Rc;
 
 /// A rendered line, LF included, shared among recipients.
@@ -34,13 +33,33 @@ fn build(words: &[&str], trailing: Option<&str>) -> Line {
     shared(|s| push_words(s, words, trailing))
 }
 
-fn push_words(s: &mut String, words: &[&str], trailing: Option<&str>) {
+/// Appends `n` in decimal, without the formatting machinery (it is on every message's path).
+fn push_u64(s: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// `words` with a space between them.
+fn push_joined(s: &mut String, words: &[&str]) {
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
             s.push(' ');
         }
         s.push_str(w);
     }
+}
+
+fn push_words(s: &mut String, words: &[&str], trailing: Option<&str>) {
+    push_joined(s, words);
     if let Some(t) = trailing {
         s.push_str(" :");
         s.push_str(t);
@@ -96,11 +115,13 @@ impl MessageView<'_> {
     fn write(&self, s: &mut String, prefix: &str) {
         s.push_str(prefix);
         if self.target.starts_with('#') {
-            let _ = write!(s, "MSG {} {}", self.target, self.sender);
+            push_joined(s, &["MSG", self.target, self.sender]);
         } else {
-            let _ = write!(s, "PRIVMSG {} {}", self.sender, self.target);
+            push_joined(s, &["PRIVMSG", self.sender, self.target]);
         }
-        let _ = write!(s, " {} ", self.id);
+        s.push(' ');
+        push_u64(s, self.id);
+        s.push(' ');
         crate::time::push_rfc3339(s, self.time_ms);
         s.push_str(" :");
         s.push_str(&super::irc::strip_formatting(self.text));
@@ -127,7 +148,10 @@ pub fn hist_page<'a>(views: impl IntoIterator<Item = MessageView<'a>>) -> Line {
 /// `OK MSG <#channel> <id> <time>` or `OK PRIVMSG <name> <id> <time>`.
 pub fn ok_sent(verb: &str, target: &str, id: u64, time_ms: i64) -> Line {
     shared(|s| {
-        let _ = write!(s, "OK {verb} {target} {id} ");
+        push_joined(s, &["OK", verb, target]);
+        s.push(' ');
+        push_u64(s, id);
+        s.push(' ');
         crate::time::push_rfc3339(s, time_ms);
         s.push('\n');
     })
@@ -324,6 +348,15 @@ pub fn data(d: &Data) -> Line {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 99, 1_000_001, u64::MAX] {
+            let mut s = String::from("x");
+            push_u64(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
+    }
 
     #[test]
     fn lines_match_the_contract() {
