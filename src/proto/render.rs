@@ -45,7 +45,7 @@ fn push_u64(s: &mut String, mut n: u64) {
             break;
         }
     }
-    s.extend(digits[at..].iter().map(|&d| char::from(d)));
+    s.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
 }
 
 /// `words` with a space between them.
