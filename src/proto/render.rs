@@ -18,9 +18,14 @@ thread_local! {
 
 /// A line written by `write` into the scratch buffer, then shared.
 pub fn shared(write: impl FnOnce(&mut String)) -> Line {
-    SCRATCH.with_borrow_mut(|s| {
+    SCRATCH.with(|scratch| {
+        let Ok(mut s) = scratch.try_borrow_mut() else {
+            let mut own = String::new(); // a line built while another is: its own buffer
+            write(&mut own);
+            return Rc::from(own);
+        };
         s.clear();
-        write(s);
+        write(&mut s);
         let line = Rc::from(s.as_str());
         if s.capacity() > 64 * 1024 {
             *s = String::new(); // an odd huge line leaves no memory behind
@@ -348,6 +353,15 @@ pub fn data(d: &Data) -> Line {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_built_inside_another_gets_its_own_buffer() {
+        let outer = shared(|s| {
+            s.push_str("outer ");
+            s.push_str(&ok("PING", &["inner"]));
+        });
+        assert_eq!(&*outer, "outer OK PING inner\n");
+    }
 
     #[test]
     fn numbers_are_written_in_decimal() {
