@@ -108,6 +108,42 @@ fn a_burst_then_close_is_answered_whole_every_time() {
     }
 }
 
+/// TCP urgent data (telnet's Synch) ends a read early at its mark although more bytes wait:
+/// the lines after it must be answered at once, not when the client sends again. Python
+/// sends it (std cannot); the server must answer both PINGs within the read timeout.
+#[test]
+fn lines_after_tcp_urgent_data_are_answered_at_once() {
+    let script = "import socket, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+s.settimeout(5)
+f = s.makefile('rb')
+f.readline()
+s.sendall(b'PING 1\\n' + b'PING 2\\n')
+s.send(b'x', socket.MSG_OOB)
+s.sendall(b'PING 3\\n')
+got = []
+try:
+    while len(got) < 3:
+        got.append(f.readline().decode().strip())
+except OSError:
+    pass
+print('|'.join(got))
+";
+    let s = TestServer::start();
+    let port = s.addr.port().to_string();
+    let Ok(out) = std::process::Command::new("python3")
+        .args(["-c", script, &port])
+        .output()
+    else {
+        eprintln!(
+            "SKIPPED lines_after_tcp_urgent_data_are_answered_at_once: python3 is not installed"
+        );
+        return;
+    };
+    let got = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(got.trim(), "OK PING 1|OK PING 2|OK PING 3", "{out:?}");
+}
+
 #[test]
 fn help_comes_from_the_manual() {
     let s = TestServer::start();

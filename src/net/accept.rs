@@ -12,8 +12,8 @@ use super::tls::Transport;
 use super::{EventLoop, Input};
 use crate::jobs::ConnId;
 use crate::proto::{Code, render};
+use mio::Token;
 use mio::net::{TcpListener, TcpStream};
-use mio::{Interest, Token};
 use std::io::{self, Write};
 use std::net::SocketAddr;
 
@@ -79,7 +79,7 @@ impl EventLoop {
         let mut conn = Conn::new(id, stream, max_line, transport);
         conn.irc = dialect == Dialect::Irc;
         let registry = self.poll.registry();
-        if let Err(e) = registry.register(&mut conn.stream, Token(slot), Interest::READABLE) {
+        if let Err(e) = registry.register(&mut conn.stream, Token(slot), Conn::interest(true)) {
             log::warn!("cannot register a connection from {addr}: {e}");
             return;
         }

@@ -44,8 +44,9 @@ pub struct Conn {
     pub registered_write: bool,
     /// An IRC connection: its line limit is IRC's, not `limits.max_line_bytes`.
     pub irc: bool,
-    /// epoll reported the peer's FIN or an error: read until WouldBlock or EOF, never stop at a
-    /// short read (no further event would come for what is already queued).
+    /// epoll reported the peer's FIN, an error or TCP urgent data: read until WouldBlock or EOF,
+    /// never stop at a short read (a read stops early at the urgent mark, and no further event
+    /// would come for what is already queued).
     pub hup: bool,
 }
 
@@ -115,12 +116,14 @@ impl Conn {
         true
     }
 
-    /// The interest the connection needs: always READABLE, and WRITABLE while output waits.
+    /// The interest the connection needs: always READABLE (and PRIORITY: TCP urgent data ends
+    /// a read early, see `hup`), and WRITABLE while output waits.
     pub fn interest(all_written: bool) -> Interest {
+        let read = Interest::READABLE | Interest::PRIORITY;
         if all_written {
-            Interest::READABLE
+            read
         } else {
-            Interest::READABLE | Interest::WRITABLE
+            read | Interest::WRITABLE
         }
     }
 

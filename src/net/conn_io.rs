@@ -9,7 +9,8 @@ use mio::Token;
 use std::time::Instant;
 
 impl EventLoop {
-    /// epoll says the connection has input (`hup`: or its peer's FIN, or an error): read it.
+    /// epoll says the connection has input (`hup`: or its peer's FIN, an error or urgent data):
+    /// read it.
     pub(super) fn readable(&mut self, slot: usize, hup: bool) {
         if let Some(c) = self.conns.get_mut(slot) {
             c.hup |= hup;

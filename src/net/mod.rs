@@ -208,7 +208,10 @@ impl EventLoop {
                         self.accept_all(FIRST_LISTENER - t)
                     }
                     Token(slot) if ev.is_writable() && !ev.is_readable() => self.dirty.push(slot),
-                    Token(slot) => self.readable(slot, ev.is_read_closed() || ev.is_error()),
+                    Token(slot) => {
+                        let hup = ev.is_read_closed() || ev.is_error() || ev.is_priority();
+                        self.readable(slot, hup)
+                    }
                 }
             }
             self.drain_inbox();
