@@ -70,8 +70,8 @@ pub struct ServerConfig {
     pub exempt_addresses: Vec<String>,
     /// The native protocol over TLS; absent: no TLS listener.
     pub tls_listen: Option<String>,
-    /// While a turn writes many small batches, the next turn starts no sooner than this many
-    /// microseconds after it (`net::pace`); 0: never wait.
+    /// After a turn that handled several clients' lines and wrote many small batches, the next
+    /// turn starts no sooner than this many microseconds after it began (`net::pace`); 0: off.
     pub coalesce_us: u64,
 }
 

@@ -53,9 +53,9 @@ impl Config {
                 "must be at least 1",
             ),
             (
-                s.coalesce_us <= 100_000,
+                s.coalesce_us <= 10_000,
                 "server.coalesce_us",
-                "must be at most 100000 (0.1 s)",
+                "must be at most 10000 (10 ms)",
             ),
             (
                 l.sessions_per_account >= 1,

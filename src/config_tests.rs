@@ -37,10 +37,10 @@ fn errors_say_where() {
     let err =
         Config::from_toml("[server]\nname = \"x\"\n[limits]\n  history_max = 0\n").unwrap_err();
     assert_eq!(err, "4:3: limits.history_max: must be at least 1");
-    let err = Config::from_toml("[server]\ncoalesce_us = 100001\n").unwrap_err();
+    let err = Config::from_toml("[server]\ncoalesce_us = 10001\n").unwrap_err();
     assert_eq!(
         err,
-        "2:1: server.coalesce_us: must be at most 100000 (0.1 s)"
+        "2:1: server.coalesce_us: must be at most 10000 (10 ms)"
     );
     let err = Config::from_toml("[auth]\nbcrypt_cost = \"high\"\n").unwrap_err();
     assert!(err.starts_with("2:15: "), "{err}");

@@ -247,9 +247,15 @@ impl Core {
             return self.irc_history(conn, target, rows);
         }
         if !self.is_person(conn) {
-            let page = render::hist_page(rows.iter().map(|r| self.hist_view(r)));
+            let page = (!rows.is_empty())
+                .then(|| render::hist_page(rows.iter().map(|r| self.hist_view(r))));
             let count = rows.len().to_string();
-            return self.reply(conn, vec![page], Verb::History, &[target, &count]);
+            return self.reply(
+                conn,
+                page.into_iter().collect(),
+                Verb::History,
+                &[target, &count],
+            );
         }
         let lines: Vec<Line> = rows
             .iter()

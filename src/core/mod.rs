@@ -110,7 +110,8 @@ pub enum Input {
 pub enum Output {
     /// A line: an event, or a command's final reply.
     Send(ConnId, Line),
-    /// A data line of a reply the client asked for (LIST, USERS, NAMES, HISTORY, ...): not
+    /// A data line (a HISTORY page: its lines) of a reply the client asked for (LIST, USERS,
+    /// NAMES, HISTORY, ...): not
     /// counted against the send queue, so a big reply reaches a reader that reads; the loop
     /// takes no further command from the connection until its output drains.
     Data(ConnId, Line),

@@ -58,8 +58,13 @@ impl Harness {
     fn run(&mut self) {
         while let Some(out) = self.core.poll_output() {
             match out {
-                // as a client reads them: a line's text may hold several (a HISTORY page)
-                Output::Send(c, text) | Output::Data(c, text) => {
+                Output::Send(c, line) => {
+                    let q = self.sent.entry(c).or_default();
+                    q.push_back(line.trim_end().to_owned());
+                }
+                // reply data as a client reads it: one output may hold several lines (a
+                // HISTORY page)
+                Output::Data(c, text) => {
                     let q = self.sent.entry(c).or_default();
                     q.extend(text.lines().map(|l| l.trim_end().to_owned()));
                 }

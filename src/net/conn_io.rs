@@ -40,6 +40,7 @@ impl EventLoop {
             }
             if ready {
                 if let Some(frame) = c.framer.next_frame() {
+                    self.pace.line();
                     self.input(Input::Frame { conn: id, frame });
                     continue;
                 }

@@ -1,13 +1,13 @@
 //! Rendering: every line the server sends is built here, so wire text lives in one place.
 //!
-//! Each function returns a complete line with its LF. Callers share a rendered line among all
+//! Each function returns a complete line with its LF (`hist_page`: a HISTORY page, several). Callers share a rendered line among all
 //! its recipients (`Line` is reference-counted), so a broadcast is rendered once.
 
 use super::{Code, Data, Event};
 use crate::time::rfc3339;
 use std::rc::Rc;
 
-/// A rendered line, LF included, shared among recipients.
+/// A rendered line, LF included, shared among recipients (a HISTORY page: its lines).
 pub type Line = Rc<str>;
 
 thread_local! {

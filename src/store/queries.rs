@@ -1,7 +1,8 @@
 //! The jobs someone waits on: account creation and renaming, and the reads (accounts,
 //! history, the audit log). Plain writes are in `writes`; `apply` dispatches between them.
 //!
-//! Every statement goes through `prepare_cached`, so the writer prepares each one once.
+//! Every statement goes through `prepare_cached` (the cache holds 64, `schema::open`), so the
+//! writer prepares each one once.
 
 use super::rows::{conv_key, is_constraint};
 use crate::jobs::{AccountRecord, AuditRow, CreateError, HistoryQuery, HistoryRow, MessageTarget};

@@ -72,7 +72,7 @@ fn labeled_replies_are_one_line_a_batch_or_ack() {
     h.line(c, "@label=two PONG x");
     assert_eq!(h.take(c), ["@label=two :S ACK"]);
     h.line(c, "@label=three JOIN #a");
-    let lines = h.take(c);
+    let lines = h.take(c); // reply data (NAMES is in it): read line by line
     assert!(lines[0].starts_with("@label=three :S BATCH +"), "{lines:?}");
     assert!(lines[1].contains(" JOIN #a") && lines[1].starts_with("@batch="));
     assert!(lines.last().unwrap().starts_with(":S BATCH -"));
