@@ -111,14 +111,14 @@ pub enum Output {
     /// A line: an event, or a command's final reply.
     Send(ConnId, Line),
     /// A data line (a HISTORY page: its lines) of a reply the client asked for (LIST, USERS,
-    /// NAMES, HISTORY, ...): not
-    /// counted against the send queue, so a big reply reaches a reader that reads; the loop
-    /// takes no further command from the connection until its output drains.
+    /// NAMES, HISTORY, ...): not counted against the send queue, so a big reply reaches a
+    /// reader that reads; the loop takes no further command from the connection until its
+    /// output drains.
     Data(ConnId, Line),
     /// Close after what was sent so far is flushed.
     Close(ConnId),
-    /// Boxed, as `Auth`: outputs are mostly lines, and every one moves through the queue, so
-    /// the enum stays the size of a line.
+    /// The jobs are boxed: outputs are mostly lines and each moves through the queue, so the
+    /// enum stays the size of a line.
     Store(Box<StoreJob>),
     Auth(Box<AuthJob>),
     /// The connection may take input again.

@@ -225,7 +225,7 @@ pub fn forbidden_in_text(ch: char) -> bool {
 }
 
 /// True if `text` holds a character `forbidden_in_text`; printable ASCII is checked bytewise.
-pub fn has_forbidden(text: &str) -> bool {
+fn has_forbidden(text: &str) -> bool {
     let printable = |b: u8| (0x20..0x7f).contains(&b) || b == b'\t';
     !text.bytes().all(printable) && text.chars().any(forbidden_in_text)
 }

@@ -1,7 +1,9 @@
 //! Rendering: every line the server sends is built here, so wire text lives in one place.
 //!
-//! Each function returns a complete line with its LF (`hist_page`: a HISTORY page, several). Callers share a rendered line among all
-//! its recipients (`Line` is reference-counted), so a broadcast is rendered once.
+//! Each function returns a complete line with its LF (`hist_page`: a HISTORY page, several).
+//! Callers share a rendered line among all its recipients (`Line` is reference-counted), so a
+//! broadcast is rendered once. Lines are written into one scratch buffer per thread (`shared`),
+//! so each costs one allocation.
 
 use super::{Code, Data, Event};
 use crate::time::rfc3339;

@@ -84,44 +84,49 @@ pub fn history(db: &Connection, q: &HistoryQuery) -> Res<Vec<HistoryRow>> {
     Ok(out)
 }
 
-/// The page's ids: the latest before ?2, or the first after ?3; at most ?4.
+/// The page's ids from the target's index: the latest before ?2, or the first after ?3; at
+/// most ?4.
+macro_rules! page_ids {
+    ($column:literal, $order:literal) => {
+        concat!(
+            "SELECT id FROM messages WHERE ",
+            $column,
+            " = ?1 AND id < ?2 AND id > ?3 ORDER BY id ",
+            $order,
+            " LIMIT ?4"
+        )
+    };
+}
+
+/// The target's rows with ids from ?2 to ?3, oldest first, read as `$how` says.
+macro_rules! page_rows {
+    ($column:literal, $how:literal) => {
+        concat!(
+            "SELECT id, time_ms, sender, channel, recipient, text FROM messages ",
+            $how,
+            " WHERE ",
+            $column,
+            " = ?1 AND id BETWEEN ?2 AND ?3 ORDER BY id"
+        )
+    };
+}
+
 fn ids_sql(by_conv: bool, forward: bool) -> &'static str {
     match (by_conv, forward) {
-        (false, false) => {
-            "SELECT id FROM messages WHERE channel = ?1 AND id < ?2 AND id > ?3 ORDER BY id DESC LIMIT ?4"
-        }
-        (false, true) => {
-            "SELECT id FROM messages WHERE channel = ?1 AND id < ?2 AND id > ?3 ORDER BY id ASC LIMIT ?4"
-        }
-        (true, false) => {
-            "SELECT id FROM messages WHERE conv = ?1 AND id < ?2 AND id > ?3 ORDER BY id DESC LIMIT ?4"
-        }
-        (true, true) => {
-            "SELECT id FROM messages WHERE conv = ?1 AND id < ?2 AND id > ?3 ORDER BY id ASC LIMIT ?4"
-        }
+        (false, false) => page_ids!("channel", "DESC"),
+        (false, true) => page_ids!("channel", "ASC"),
+        (true, false) => page_ids!("conv", "DESC"),
+        (true, true) => page_ids!("conv", "ASC"),
     }
 }
 
-/// The target's rows with ids from ?2 to ?3, oldest first: a scan of the table's id range when
-/// `dense`, else through the (target, id) index.
+/// A scan of the table's id range when `dense`, else through the target's index.
 fn rows_sql(by_conv: bool, dense: bool) -> &'static str {
     match (by_conv, dense) {
-        (false, true) => {
-            "SELECT id, time_ms, sender, channel, recipient, text FROM messages NOT INDEXED \
-             WHERE id BETWEEN ?2 AND ?3 AND channel = ?1 ORDER BY id"
-        }
-        (false, false) => {
-            "SELECT id, time_ms, sender, channel, recipient, text FROM messages \
-             INDEXED BY messages_by_channel WHERE channel = ?1 AND id BETWEEN ?2 AND ?3 ORDER BY id"
-        }
-        (true, true) => {
-            "SELECT id, time_ms, sender, channel, recipient, text FROM messages NOT INDEXED \
-             WHERE id BETWEEN ?2 AND ?3 AND conv = ?1 ORDER BY id"
-        }
-        (true, false) => {
-            "SELECT id, time_ms, sender, channel, recipient, text FROM messages \
-             INDEXED BY messages_by_conv WHERE conv = ?1 AND id BETWEEN ?2 AND ?3 ORDER BY id"
-        }
+        (false, true) => page_rows!("channel", "NOT INDEXED"),
+        (false, false) => page_rows!("channel", "INDEXED BY messages_by_channel"),
+        (true, true) => page_rows!("conv", "NOT INDEXED"),
+        (true, false) => page_rows!("conv", "INDEXED BY messages_by_conv"),
     }
 }
 

@@ -33,6 +33,18 @@ fn matches(mask: &[u8], name: &[u8]) -> bool {
 }
 
 impl Core {
+    /// 312 (WHOIS, WHOWAS): `nick` is on this server.
+    pub(super) fn irc_whois_server(&mut self, conn: ConnId, nick: &str) {
+        let server = self.server_name().to_owned();
+        let line = self
+            .num(conn, 312)
+            .arg(nick)
+            .arg(&server)
+            .text("chatd")
+            .line();
+        self.irc_send(conn, line);
+    }
+
     /// What others see of an online account, from its first IRC session if it has one.
     pub(super) fn seen(&self, id: i64) -> Option<Seen> {
         let a = self.world.accounts.get(&id)?;
@@ -162,14 +174,7 @@ impl Core {
         if !chans.is_empty() {
             self.irc_num(conn, 319, &n, &chans.join(" "));
         }
-        let server = self.server_name().to_owned();
-        let line = self
-            .num(conn, 312)
-            .arg(&n)
-            .arg(&server)
-            .text("chatd")
-            .line();
-        self.irc_send(conn, line);
+        self.irc_whois_server(conn, &n);
         if s.oper {
             self.irc_num(conn, 313, &n, "is an IRC operator");
         }

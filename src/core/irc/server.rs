@@ -117,18 +117,11 @@ impl Core {
         if rows.is_empty() {
             self.irc_num(conn, 406, nick, "There was no such nickname");
         }
-        let server = self.server_name().to_owned();
         for (n, user, host, real) in rows {
             let line = self.num(conn, 314).arg(&n).arg(&user).arg(&host).arg("*");
             let line = line.text(&real).line();
             self.irc_send(conn, line);
-            let line = self
-                .num(conn, 312)
-                .arg(&n)
-                .arg(&server)
-                .text("chatd")
-                .line();
-            self.irc_send(conn, line);
+            self.irc_whois_server(conn, &n);
         }
         self.irc_num(conn, 369, nick, "End of WHOWAS");
     }
